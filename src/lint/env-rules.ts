@@ -146,12 +146,6 @@ export const ENV_RULES: Array<Rule<EnvRecord>> = [
     spec: "`HTTP_PROXY` MUST NOT be present: a client's `Proxy` header is dropped (httpoxy, CVE-2016-5385).",
     check: (env) => "HTTP_PROXY" in env ? "drop the Proxy request header: HTTP_PROXY must not reach the app (httpoxy)" : undefined,
   },
-  {
-    id: "env.no-authorization-leak", section: "env",
-    spec: "A server MAY withhold `HTTP_AUTHORIZATION` (CGI servers do unless configured); when it sets `AUTH_TYPE` or `REMOTE_USER` they MUST be strings.",
-    check: (env) => (env.AUTH_TYPE === undefined || typeof env.AUTH_TYPE === "string") && (env.REMOTE_USER === undefined || typeof env.REMOTE_USER === "string")
-      ? undefined : "AUTH_TYPE and REMOTE_USER must be strings when present",
-  },
 ];
 
 const isAsyncIterable = (value: unknown): boolean =>
