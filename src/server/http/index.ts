@@ -1,0 +1,148 @@
+/**
+ * `tsgi/http`: serves any tsgi app over HTTP/1.1 with node:http, hardened for direct exposure
+ * (slow-client timeouts that really fire, a header-count limit, one Host header) and with graceful shutdown.
+ *
+ * @example
+ * ```ts
+ * import { serveHttp } from "tsgi/http";
+ * const server = await serveHttp(app, { bind: "127.0.0.1:8000" });
+ * console.log(`listening on ${server.url}`);
+ * process.once("SIGTERM", () => void server.close({ graceMs: 10_000 }));
+ * ```
+ * @module
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { App, Env } from "../../contract.js";
+import { EMPTY_INPUT, RequestInput } from "../../gateway/body.js";
+import { callApp } from "../../gateway/call.js";
+import { streamSink } from "../../gateway/log.js";
+import { describeBind, parseBind, type ListenTarget } from "../bind.js";
+import type { RunningServer, StartServer } from "../types.js";
+import { buildHttpEnv, Refusal, rememberConnection, type EnvContext } from "./env.js";
+import { boundPort, listenOn } from "./listen.js";
+import { httpLimits, type HttpServerOptions } from "./options.js";
+import { sendReply } from "./reply.js";
+
+export type { HttpServerOptions } from "./options.js";
+export { ListenError } from "./listen.js";
+
+const CONTROLLER = Symbol("tsgi.abort");
+type TrackedResponse = ServerResponse & { [CONTROLLER]?: AbortController };
+
+function hasBody(env: Env): boolean {
+  const length = env.CONTENT_LENGTH;
+  if (length !== undefined && length !== "" && length !== "0") return true;
+  return env.HTTP_TRANSFER_ENCODING !== undefined;
+}
+
+function refuse(res: ServerResponse, refusal: Refusal): void {
+  res.shouldKeepAlive = false;
+  res.writeHead(refusal.status, ["content-type", "text/plain; charset=utf-8", "connection", "close"]);
+  res.end(refusal.message + "\n");
+}
+
+/**
+ * Starts an HTTP server for an app. Resolves once it listens; rejects with a {@link ListenError}
+ * (`"127.0.0.1:8000 is already in use: ..."`) when it cannot.
+ *
+ * @example
+ * ```ts
+ * const server = await serveHttp(app, { bind: "unix:/run/app.sock", development: true });
+ * await server.close({ graceMs: 5000 });
+ * ```
+ */
+export const serveHttp: StartServer<HttpServerOptions> = async (app: App, options: HttpServerOptions = {}): Promise<RunningServer> => {
+  const limits = httpLimits(options);
+  const target: ListenTarget = typeof options.bind === "string" ? parseBind(options.bind) : options.bind ?? parseBind("127.0.0.1:8000");
+  const development = options.development === true;
+  const log = options.log ?? streamSink(process.stderr);
+  let scriptName = options.scriptName ?? "";
+  if (scriptName.endsWith("/")) scriptName = scriptName.slice(0, -1);
+  const context: EnvContext = { errors: log, multiprocess: options.multiprocess === true, scriptName };
+  const active = new Set<TrackedResponse>();
+  let inFlight = 0;
+  let served = 0;
+  let closing = false;
+
+  const server = createServer({
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: limits.connectionsCheckingIntervalMs,
+    maxHeaderSize: limits.maxHeaderSize,
+    requireHostHeader: true,
+  });
+  // Node drops fields past maxHeadersCount silently; let one more through so the env builder can refuse them.
+  server.maxHeadersCount = limits.maxHeaders + 1;
+  server.on("connection", rememberConnection);
+
+  function onResponseClose(this: TrackedResponse): void {
+    inFlight--;
+    served++;
+    active.delete(this);
+    const controller = this[CONTROLLER];
+    if (controller !== undefined && !this.writableFinished) controller.abort(new Error("the client closed the connection"));
+    if (closing) server.closeIdleConnections();
+  }
+
+  async function handle(req: IncomingMessage, res: TrackedResponse): Promise<void> {
+    inFlight++;
+    active.add(res);
+    res.once("close", onResponseClose);
+    if (closing) res.shouldKeepAlive = false;
+    const controller = new AbortController();
+    res[CONTROLLER] = controller;
+    const env = buildHttpEnv(req, context, EMPTY_INPUT, controller.signal, limits.maxHeaders);
+    if (env instanceof Refusal) return refuse(res, env);
+    if (hasBody(env)) env["tsgi.input"] = new RequestInput(req.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>);
+    const reply = await callApp(app, env, development);
+    try {
+      await sendReply(res, reply, env.REQUEST_METHOD);
+    } catch (error) {
+      const stack = error instanceof Error ? error.stack ?? error.message : String(error);
+      log.write(`tsgi: ${env.REQUEST_METHOD} ${env.SCRIPT_NAME}${env.PATH_INFO}: sending the reply failed: ${stack}`);
+      if (res.headersSent) {
+        res.destroy();
+      } else {
+        const text = development ? stack : "Internal Server Error";
+        res.writeHead(500, ["content-type", "text/plain; charset=utf-8", "content-length", String(Buffer.byteLength(text) + 1)]);
+        res.end(text + "\n");
+      }
+    }
+  }
+
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    void handle(req, res);
+  });
+
+  await listenOn(server, target, options.handle);
+  const port = boundPort(server);
+  const url = target.kind === "tcp" && port !== undefined ? describeBind({ ...target, port }) : describeBind(target);
+  const closed = new Promise<void>((resolve) => server.once("close", () => resolve()));
+  let closeStarted: Promise<void> | undefined;
+
+  const close = (closeOptions: { graceMs?: number } = {}): Promise<void> => {
+    closeStarted ??= (async () => {
+      closing = true;
+      server.close();
+      for (const res of active) if (!res.headersSent) res.shouldKeepAlive = false;
+      server.closeIdleConnections();
+      const graceMs = closeOptions.graceMs ?? limits.graceMs;
+      const timer = setTimeout(() => {
+        for (const res of active) res[CONTROLLER]?.abort(new Error("the server is shutting down"));
+        server.closeAllConnections();
+      }, graceMs);
+      await closed;
+      clearTimeout(timer);
+    })();
+    return closeStarted;
+  };
+
+  return {
+    url,
+    port,
+    get inFlight() { return inFlight; },
+    get served() { return served; },
+    close,
+  };
+};
