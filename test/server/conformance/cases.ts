@@ -271,7 +271,7 @@ export function serverConformance(harness: ConformanceHarness): void {
         expect(reply.status).toBe(200);
         const seen = JSON.parse(reply.body.toString()) as Record<string, string>;
         expect(seen.method).toBe("GET");
-        expect(seen.scriptName + seen.pathInfo).toBe("/café/a b/c");
+        expect(`${seen.scriptName}${seen.pathInfo}`).toBe("/café/a b/c");
         expect(seen.query).toBe("x=1&y=%20two&x=3");
         expect(seen.custom).toBe("v1");
         expect(seen.accept).toBe("text/plain");
@@ -284,7 +284,7 @@ export function serverConformance(harness: ConformanceHarness): void {
         expect(seen.scheme).toBe("http");
         expect(seen.remote).toBe("127.0.0.1");
         const bare = JSON.parse((await server.fetch("GET", "/")).body.toString()) as Record<string, string>;
-        expect(bare.scriptName + bare.pathInfo).toBe("/");
+        expect(`${bare.scriptName}${bare.pathInfo}`).toBe("/");
         expect(bare.query).toBe("");
       });
     });
