@@ -1,0 +1,45 @@
+/**
+ * The messages a pool's master and its workers exchange over the IPC channel. Every message carries
+ * a `tsgi` tag so it never mixes with other IPC traffic.
+ * @module
+ */
+import type { PoolStatus } from "./status.js";
+
+/** Why a worker asks to be replaced. */
+export type RecycleReason = "max-requests" | "stuck";
+
+/** Worker → master. */
+export type WorkerMessage =
+  /** Loaded, startup hook done, listening: send it traffic. */
+  | { tsgi: "ready" }
+  /** Loading or the startup hook failed; the worker exits next. */
+  | { tsgi: "boot-failed"; error: string }
+  /** Sent every heartbeat interval by the worker's main thread: a blocked event loop stops them. */
+  | { tsgi: "beat"; served: number; inFlight: number; oldestMs: number }
+  /** The worker wants a replacement (served its `max-requests`, or a request never settled). */
+  | { tsgi: "recycle"; reason: RecycleReason }
+  /** The status path was requested: the master answers with {@link MasterMessage} `status`. */
+  | { tsgi: "status?"; requestId: number };
+
+/** Master → worker. */
+export type MasterMessage =
+  /** Stop accepting, finish in-flight requests for up to `graceMs`, run the shutdown hook, exit. */
+  | { tsgi: "stop"; graceMs: number }
+  | { tsgi: "status"; requestId: number; status: PoolStatus };
+
+const WORKER_TAGS = new Set(["ready", "boot-failed", "beat", "recycle", "status?"]);
+const MASTER_TAGS = new Set(["stop", "status"]);
+
+function tagOf(value: unknown): unknown {
+  return typeof value === "object" && value !== null ? (value as { tsgi?: unknown }).tsgi : undefined;
+}
+
+/** True for a message a worker sends (anything else on the channel is ignored). */
+export function isWorkerMessage(value: unknown): value is WorkerMessage {
+  return WORKER_TAGS.has(tagOf(value) as string);
+}
+
+/** True for a message the master sends. */
+export function isMasterMessage(value: unknown): value is MasterMessage {
+  return MASTER_TAGS.has(tagOf(value) as string);
+}
