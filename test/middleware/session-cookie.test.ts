@@ -157,9 +157,9 @@ describe("cookie sessions", () => {
   it("refuses to write a cookie over 4096 bytes with an error that names the fix", async () => {
     const logs: string[] = [];
     const inner = sessions({ keys: [KEY_A] })(counter);
-    const error = await inner(
+    const error = await Promise.resolve(inner(
       (await import("tsgi/testing")).buildEnv("GET", "/?big=5000", { env: { "tsgi.errors": { write: (m: string) => logs.push(m) } } }),
-    ).then(() => undefined, (thrown: unknown) => thrown as Error & { status: number; expose: boolean });
+    )).then(() => undefined, (thrown: unknown) => thrown as Error & { status: number; expose: boolean });
     expect(error?.status).toBe(500);
     expect(error?.expose).toBe(false);
     expect(error?.message).toMatch(/4096 bytes.*server-side store/);
