@@ -1,0 +1,309 @@
+/** One FastCGI connection: socket glue around the sans-I/O session, requests, backpressure and closing. @module */
+import type { Socket } from "node:net";
+import type { App, Env, LogSink } from "../../contract.js";
+import { callApp } from "../../gateway/call.js";
+import { discardBody, EMPTY_INPUT, RequestInput } from "../../gateway/body.js";
+import { envFromParams } from "../../gateway/params.js";
+import {
+  encodeEndRequest, encodeGetValuesResult, encodeRecord, encodeResponse, encodeStream, encodeUnknownType,
+  FastCgiSession, FCGI_MAX_CONNS, FCGI_MAX_REQS, FCGI_MPXS_CONNS, ProtocolStatus, RecordType, Role, roleName,
+  type FastCgiProtocolError, type SessionHandler,
+} from "../../protocol/fastcgi/index.js";
+import { BodyQueue } from "./body-queue.js";
+import type { FastCgiSettings } from "./options.js";
+import { writeReply } from "./reply.js";
+
+/** What a connection needs from its server. */
+export interface ConnectionHost {
+  readonly app: App;
+  readonly settings: FastCgiSettings;
+  readonly log: LogSink;
+  /** Counts a new request in; false when at FCGI_MAX_REQS or shutting down (answer OVERLOADED). */
+  admit(): boolean;
+  /** Counts a request out. */
+  release(): void;
+  /** The connection closed. */
+  closed(connection: FastCgiConnection): void;
+}
+
+/** A request on a connection, from BEGIN_REQUEST to END_REQUEST (or the connection's end). */
+export interface FastCgiRequest {
+  readonly id: number;
+  readonly role: number;
+  readonly keepConn: boolean;
+  readonly controller: AbortController;
+  readonly body: BodyQueue;
+  readonly errors: LogSink;
+  /** END_REQUEST written, or the request was abandoned: nothing more may be written for it. */
+  done: boolean;
+}
+
+/** How long a closing connection waits for the web server to close its side before dropping it. */
+const LINGER_MS = 5000;
+
+/**
+ * Serves the requests of one FastCGI connection. Implements the session's handler: begins requests,
+ * runs the app once PARAMS end, streams STDIN into the request body (pausing the socket while an app
+ * is not reading), answers management records, and closes after END_REQUEST when the web server did
+ * not ask to keep the connection.
+ */
+export class FastCgiConnection implements SessionHandler {
+  readonly socket: Socket;
+  readonly #host: ConnectionHost;
+  readonly #session: FastCgiSession;
+  readonly #requests = new Map<number, FastCgiRequest>();
+  #fullBodies = 0;
+  #closeWhenIdle = false;
+  #ending = false;
+  #closed = false;
+  #drainWaiters: Array<() => void> = [];
+
+  constructor(socket: Socket, host: ConnectionHost) {
+    this.socket = socket;
+    this.#host = host;
+    const settings = host.settings;
+    this.#session = new FastCgiSession(this, {
+      multiplex: settings.multiplex,
+      maxParamsBytes: settings.maxParamsBytes,
+      maxParams: settings.maxParams,
+      roles: new Set(settings.authorizer ? [Role.RESPONDER, Role.AUTHORIZER] : [Role.RESPONDER]),
+    });
+    socket.on("data", (chunk: Buffer) => this.#session.receive(chunk));
+    socket.on("drain", () => this.#wakeDrainers());
+    socket.on("end", () => this.#abortAll("the web server closed the connection"));
+    socket.on("error", () => undefined);
+    socket.on("close", () => this.#onClose());
+    socket.setTimeout(settings.idleTimeoutMs, () => {
+      if (this.#requests.size === 0) this.#end();
+    });
+  }
+
+  /** Requests in flight on this connection. */
+  get active(): number {
+    return this.#requests.size;
+  }
+
+  /** Closes once the requests in flight are done (server shutdown). */
+  closeWhenIdle(): void {
+    this.#closeWhenIdle = true;
+    if (this.#requests.size === 0) this.#end();
+  }
+
+  /** Aborts every request and drops the connection now. */
+  destroy(reason: string): void {
+    this.#abortAll(reason);
+    this.socket.destroy();
+  }
+
+  /** Writes bytes; false when the socket buffer is full (wait for {@link drained}). */
+  write(bytes: Uint8Array): boolean {
+    if (this.#closed || this.socket.writableEnded) return true;
+    return this.socket.write(bytes);
+  }
+
+  /** Writes several buffers as one batch; false when the socket buffer is full. */
+  writeAll(parts: Uint8Array[]): boolean {
+    if (this.#closed || this.socket.writableEnded) return true;
+    if (parts.length <= 4) return this.socket.write(parts.length === 1 ? parts[0] as Uint8Array : Buffer.concat(parts));
+    this.socket.cork();
+    let ok = true;
+    for (const part of parts) ok = this.socket.write(part);
+    this.socket.uncork();
+    return ok && this.socket.writableLength < this.socket.writableHighWaterMark;
+  }
+
+  /** Resolves when the socket buffer drained, or the connection closed. */
+  drained(): Promise<void> {
+    if (this.#closed || !this.socket.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  /** Ends a request: writes its last bytes (empty STDOUT and END_REQUEST), forgets it, and closes if it asked to. */
+  finish(request: FastCgiRequest, lastBytes: Uint8Array | null): void {
+    if (request.done) return;
+    request.done = true;
+    if (lastBytes !== null) this.write(lastBytes);
+    this.#forget(request);
+  }
+
+  // ---- SessionHandler ----
+
+  begin(requestId: number, role: number, keepConn: boolean): void {
+    if (!this.#host.admit()) {
+      this.write(encodeEndRequest(requestId, 0, ProtocolStatus.OVERLOADED));
+      this.#session.finish(requestId);
+      if (!keepConn) this.closeWhenIdle();
+      return;
+    }
+    const controller = new AbortController();
+    const request: FastCgiRequest = {
+      id: requestId,
+      role,
+      keepConn,
+      controller,
+      body: new BodyQueue(this.#host.settings.bodyHighWater, (full) => this.#pressure(full)),
+      errors: { write: (message) => this.#stderr(request, message) },
+      done: false,
+    };
+    this.#requests.set(requestId, request);
+  }
+
+  params(requestId: number, params: Array<[string, string]>): void {
+    const request = this.#requests.get(requestId);
+    if (request !== undefined) void this.#run(request, params);
+  }
+
+  paramsRejected(requestId: number, message: string): void {
+    const request = this.#requests.get(requestId);
+    if (request === undefined) return;
+    const body = Buffer.from(`${message}\n`);
+    this.finish(request, encodeResponse(requestId, "Status: 431 Request Header Fields Too Large\r\ncontent-type: text/plain; charset=utf-8\r\n\r\n", body));
+  }
+
+  stdin(requestId: number, data: Buffer): void {
+    this.#requests.get(requestId)?.body.push(data);
+  }
+
+  stdinEnd(requestId: number): void {
+    this.#requests.get(requestId)?.body.end();
+  }
+
+  abort(requestId: number): void {
+    const request = this.#requests.get(requestId);
+    if (request === undefined) return;
+    this.#abandon(request, "the web server aborted the request (FCGI_ABORT_REQUEST)");
+    this.#endAborted(request);
+  }
+
+  reject(requestId: number, protocolStatus: number): void {
+    this.write(encodeEndRequest(requestId, 0, protocolStatus));
+  }
+
+  getValues(names: string[]): void {
+    const settings = this.#host.settings;
+    const known: Record<string, string> = {
+      [FCGI_MAX_CONNS]: String(settings.maxConns),
+      [FCGI_MAX_REQS]: String(settings.maxReqs),
+      [FCGI_MPXS_CONNS]: settings.multiplex ? "1" : "0",
+    };
+    const values: Array<[string, string]> = [];
+    for (const name of names) {
+      const value = known[name];
+      if (value !== undefined) values.push([name, value]);
+    }
+    this.write(encodeGetValuesResult(values));
+  }
+
+  unknownType(type: number): void {
+    this.write(encodeUnknownType(type));
+  }
+
+  error(error: FastCgiProtocolError): void {
+    this.#host.log.write(`tsgi fastcgi: ${this.socket.remoteAddress ?? "unix socket peer"}: ${error.message}; closing the connection`);
+    this.#abortAll("the connection broke the FastCGI protocol");
+    this.#end();
+  }
+
+  // ---- internals ----
+
+  async #run(request: FastCgiRequest, params: Array<[string, string]>): Promise<void> {
+    const settings = this.#host.settings;
+    const authorizer = request.role === Role.AUTHORIZER;
+    if (authorizer) request.body.discard();
+    let env: Env;
+    try {
+      env = envFromParams(params, {
+        input: authorizer ? EMPTY_INPUT : new RequestInput(request.body),
+        errors: request.errors,
+        signal: request.controller.signal,
+        multithread: true,
+        multiprocess: settings.multiprocess,
+        runOnce: false,
+        scriptName: settings.scriptName,
+      });
+      env.FCGI_ROLE = roleName(request.role);
+    } catch (error) {
+      this.#host.log.write(`tsgi fastcgi: cannot build the request env: ${(error as Error).stack ?? String(error)}`);
+      this.finish(request, encodeResponse(request.id, "Status: 500 Internal Server Error\r\n\r\n", null, 1));
+      return;
+    }
+    const reply = await callApp(this.#host.app, env, settings.development);
+    if (request.done) {
+      await discardBody(reply.body).catch(() => undefined);
+      return;
+    }
+    await writeReply(this, request, reply, env, settings.development);
+  }
+
+  #stderr(request: FastCgiRequest, message: string): void {
+    if (request.done || this.#closed) {
+      this.#host.log.write(message);
+      return;
+    }
+    const out: Uint8Array[] = [];
+    encodeStream(RecordType.STDERR, request.id, Buffer.from(message.endsWith("\n") ? message : message + "\n"), out);
+    this.writeAll(out);
+  }
+
+  #pressure(full: boolean): void {
+    this.#fullBodies += full ? 1 : -1;
+    if (this.#ending) return;
+    if (full && this.#fullBodies === 1) this.socket.pause();
+    else if (!full && this.#fullBodies === 0) this.socket.resume();
+  }
+
+  /** Marks a request over without writing: fires its signal and fails its body. */
+  #abandon(request: FastCgiRequest, reason: string): void {
+    if (request.done) return;
+    request.done = true;
+    request.body.fail(new Error(`request body unavailable: ${reason}`));
+    request.controller.abort(new Error(reason));
+  }
+
+  #endAborted(request: FastCgiRequest): void {
+    this.write(Buffer.concat([encodeRecord(RecordType.STDOUT, request.id), encodeEndRequest(request.id, 1)]));
+    this.#forget(request);
+  }
+
+  #forget(request: FastCgiRequest): void {
+    if (this.#requests.get(request.id) !== request) return;
+    this.#requests.delete(request.id);
+    this.#session.finish(request.id);
+    request.body.discard();
+    this.#host.release();
+    if (!request.keepConn) this.#closeWhenIdle = true;
+    if (this.#closeWhenIdle && this.#requests.size === 0) this.#end();
+  }
+
+  #abortAll(reason: string): void {
+    for (const request of [...this.#requests.values()]) {
+      this.#abandon(request, reason);
+      this.#forget(request);
+    }
+  }
+
+  /** Closes our side after what was written (FIN, no reset), keeps reading until the peer closes, then drops it. */
+  #end(): void {
+    if (this.#ending || this.#closed) return;
+    this.#ending = true;
+    this.socket.end();
+    this.socket.resume();
+    const linger = setTimeout(() => this.socket.destroy(), LINGER_MS);
+    linger.unref();
+    this.socket.once("close", () => clearTimeout(linger));
+  }
+
+  #wakeDrainers(): void {
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  #onClose(): void {
+    if (this.#closed) return;
+    this.#abortAll("the connection closed");
+    this.#closed = true;
+    this.#wakeDrainers();
+    this.#host.closed(this);
+  }
+}
