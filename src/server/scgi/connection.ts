@@ -1,0 +1,257 @@
+/** One SCGI connection: header, streamed body, reply, close. @module */
+import type { Socket } from "node:net";
+import type { App, Env, LogSink, Reply } from "../../contract.js";
+import { errorReply } from "../../errors.js";
+import { callApp } from "../../gateway/call.js";
+import { cgiHead } from "../../gateway/cgi-head.js";
+import { discardBody, RequestInput, replyChunks } from "../../gateway/body.js";
+import { envFromParams } from "../../gateway/params.js";
+import { ScgiHeaderParser, ScgiProtocolError, type ScgiHeader } from "../../protocol/scgi/index.js";
+import { BodyQueue } from "../fastcgi/body-queue.js";
+import type { ScgiSettings } from "./options.js";
+
+/** What a connection needs from its server. */
+export interface ScgiHost {
+  readonly app: App;
+  readonly settings: ScgiSettings;
+  readonly log: LogSink;
+  started(): void;
+  ended(): void;
+  closed(connection: ScgiConnection): void;
+}
+
+const LINGER_MS = 5000;
+
+/**
+ * Serves the one request of an SCGI connection: reads the header strictly, streams CONTENT_LENGTH
+ * body bytes into `tsgi.input` (pausing the socket while the app is not reading), writes the CGI
+ * reply and closes. A body cut short by the peer closing aborts the request.
+ */
+export class ScgiConnection {
+  readonly socket: Socket;
+  readonly #host: ScgiHost;
+  readonly #parser: ScgiHeaderParser;
+  readonly #controller = new AbortController();
+  #body: BodyQueue | null = null;
+  #remaining = 0;
+  #running = false;
+  #done = false;
+  #ending = false;
+  #closed = false;
+  #headerTimer: NodeJS.Timeout;
+  #drainWaiters: Array<() => void> = [];
+
+  constructor(socket: Socket, host: ScgiHost) {
+    this.socket = socket;
+    this.#host = host;
+    this.#parser = new ScgiHeaderParser({ maxHeaderBytes: host.settings.maxHeaderBytes, maxParams: host.settings.maxParams });
+    this.#headerTimer = setTimeout(() => this.#refuse(408, "Request Timeout", "the SCGI header did not arrive in time"), host.settings.headerTimeoutMs);
+    this.#headerTimer.unref();
+    socket.on("data", (chunk: Buffer) => this.#data(chunk));
+    socket.on("end", () => this.#peerEnded());
+    socket.on("drain", () => this.#wake());
+    socket.on("error", () => undefined);
+    socket.on("close", () => this.#onClose());
+  }
+
+  /** True while a request is being served. */
+  get busy(): boolean {
+    return this.#running && !this.#done;
+  }
+
+  /** Aborts the request and drops the connection. */
+  destroy(reason: string): void {
+    this.#abort(reason);
+    this.socket.destroy();
+  }
+
+  /** Closes now when no request runs (server shutdown). */
+  closeIfIdle(): void {
+    if (!this.#running) this.#end();
+  }
+
+  #data(chunk: Buffer): void {
+    if (this.#ending || this.#done) return;
+    if (this.#body !== null) {
+      this.#feed(chunk);
+      return;
+    }
+    let header: ScgiHeader | undefined;
+    try {
+      header = this.#parser.push(chunk);
+    } catch (error) {
+      if (!(error instanceof ScgiProtocolError)) throw error;
+      this.#refuse(400, "Bad Request", error.message);
+      return;
+    }
+    if (header !== undefined) this.#start(header);
+  }
+
+  #feed(chunk: Buffer): void {
+    const body = this.#body as BodyQueue;
+    if (this.#remaining === 0) return;
+    const take = chunk.length <= this.#remaining ? chunk : chunk.subarray(0, this.#remaining);
+    this.#remaining -= take.length;
+    if (take.length > 0) body.push(take);
+    if (this.#remaining === 0) body.end();
+  }
+
+  #start(header: ScgiHeader): void {
+    clearTimeout(this.#headerTimer);
+    const settings = this.#host.settings;
+    this.#running = true;
+    this.#host.started();
+    this.#remaining = header.contentLength;
+    const body = new BodyQueue(settings.bodyHighWater, (full) => {
+      if (this.#ending) return;
+      if (full) this.socket.pause();
+      else this.socket.resume();
+    });
+    this.#body = body;
+    if (this.#remaining === 0) body.end();
+    else if (header.rest.length > 0) this.#feed(header.rest);
+    let env: Env;
+    try {
+      env = envFromParams(header.params, {
+        input: new RequestInput(body),
+        errors: this.#host.log,
+        signal: this.#controller.signal,
+        multithread: true,
+        multiprocess: settings.multiprocess,
+        runOnce: false,
+        scriptName: settings.scriptName,
+      });
+    } catch (error) {
+      this.#host.log.write(`tsgi scgi: cannot build the request env: ${(error as Error).stack ?? String(error)}`);
+      this.#finish(Buffer.from("Status: 500 Internal Server Error\r\n\r\n"));
+      return;
+    }
+    void this.#run(env);
+  }
+
+  async #run(env: Env): Promise<void> {
+    const reply = await callApp(this.#host.app, env, this.#host.settings.development);
+    if (this.#done) {
+      await discardBody(reply.body).catch(() => undefined);
+      return;
+    }
+    await this.#reply(reply, env);
+  }
+
+  async #reply(original: Reply, env: Env): Promise<void> {
+    let reply = original;
+    let head: string;
+    try {
+      head = cgiHead(reply.status, reply.headers);
+    } catch (error) {
+      env["tsgi.errors"].write(`tsgi: ${env.REQUEST_METHOD} ${env.SCRIPT_NAME}${env.PATH_INFO}: ${(error as Error).message}`);
+      void discardBody(reply.body).catch(() => undefined);
+      reply = errorReply(error, this.#host.settings.development);
+      head = cgiHead(reply.status, reply.headers);
+    }
+    const body = reply.body;
+    if (env.REQUEST_METHOD === "HEAD" || body === null || body === undefined) {
+      if (env.REQUEST_METHOD === "HEAD") void discardBody(body).catch(() => undefined);
+      this.#finish(Buffer.from(head, "latin1"));
+      return;
+    }
+    if (typeof body === "string" || body instanceof Uint8Array) {
+      this.#finish(Buffer.concat([Buffer.from(head, "latin1"), typeof body === "string" ? Buffer.from(body) : body]));
+      return;
+    }
+    let started = false;
+    try {
+      for await (const chunk of replyChunks(body)) {
+        if (this.#done) break;
+        if (!started) {
+          this.socket.write(Buffer.from(head, "latin1"));
+          started = true;
+        }
+        if (!this.socket.write(chunk)) await this.#drained();
+      }
+    } catch (error) {
+      if (this.#done) return;
+      env["tsgi.errors"].write(`tsgi: ${env.REQUEST_METHOD} ${env.SCRIPT_NAME}${env.PATH_INFO}: the reply body failed: ${(error as Error).stack ?? String(error)}`);
+      if (!started) {
+        const failed = errorReply(error, this.#host.settings.development);
+        this.#finish(Buffer.from(cgiHead(failed.status, failed.headers) + (typeof failed.body === "string" ? failed.body : ""), "utf8"));
+      } else {
+        this.#done = true;
+        this.#host.ended();
+        this.socket.destroy();
+      }
+      return;
+    }
+    this.#finish(started ? null : Buffer.from(head, "latin1"));
+  }
+
+  #drained(): Promise<void> {
+    if (this.#closed || !this.socket.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  #wake(): void {
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  #finish(last: Buffer | null): void {
+    if (this.#done) return;
+    this.#done = true;
+    if (this.#running) this.#host.ended();
+    if (last !== null && !this.#closed) this.socket.write(last);
+    this.#body?.discard();
+    this.#end();
+  }
+
+  #refuse(status: number, reason: string, message: string): void {
+    if (this.#done || this.#running) return;
+    this.#host.log.write(`tsgi scgi: ${this.socket.remoteAddress ?? "unix socket peer"}: ${message}; closing the connection`);
+    this.#done = true;
+    clearTimeout(this.#headerTimer);
+    if (!this.#closed) this.socket.write(`Status: ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\n\r\n${message}\n`);
+    this.#end();
+  }
+
+  #peerEnded(): void {
+    if (this.#body !== null && !this.#body.ended) {
+      this.#abort("the connection closed before the whole request body arrived");
+      return;
+    }
+    if (!this.#running) {
+      clearTimeout(this.#headerTimer);
+      this.#done = true;
+      this.#end();
+    }
+  }
+
+  #abort(reason: string): void {
+    if (this.#done && this.#controller.signal.aborted) return;
+    const wasRunning = this.#running && !this.#done;
+    this.#done = true;
+    this.#body?.fail(new Error(`request body unavailable: ${reason}`));
+    if (!this.#controller.signal.aborted) this.#controller.abort(new Error(reason));
+    if (wasRunning) this.#host.ended();
+    this.#wake();
+    if (!this.#closed) this.socket.destroy();
+  }
+
+  /** FIN after what was written (no reset), keep reading until the peer closes, then drop it. */
+  #end(): void {
+    if (this.#ending || this.#closed) return;
+    this.#ending = true;
+    this.socket.end();
+    this.socket.resume();
+    const linger = setTimeout(() => this.socket.destroy(), LINGER_MS);
+    linger.unref();
+  }
+
+  #onClose(): void {
+    this.#closed = true;
+    clearTimeout(this.#headerTimer);
+    if (!this.#done) this.#abort("the connection closed");
+    this.#wake();
+    this.#host.closed(this);
+  }
+}

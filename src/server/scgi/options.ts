@@ -1,0 +1,48 @@
+/** Options of the SCGI server. @module */
+import type { ServerOptions } from "../types.js";
+
+/** Options for {@link serveScgi}. */
+export interface ScgiServerOptions extends ServerOptions {
+  /** Largest request header netstring (default 64 KiB); larger is refused before it is buffered. */
+  maxHeaderBytes?: number;
+  /** Most header pairs (default 1000). */
+  maxParams?: number;
+  /** Most concurrent connections (default 1024); one request per connection. */
+  maxConns?: number;
+  /** Unread body bytes buffered before the socket is paused (default 64 KiB). */
+  bodyHighWater?: number;
+  /** Time allowed for the whole header to arrive (default 30 s). */
+  headerTimeoutMs?: number;
+}
+
+/** Resolved options. */
+export interface ScgiSettings {
+  maxHeaderBytes: number;
+  maxParams: number;
+  maxConns: number;
+  bodyHighWater: number;
+  headerTimeoutMs: number;
+  development: boolean;
+  multiprocess: boolean;
+  scriptName: string | undefined;
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new Error(`SCGI option ${name} must be a positive integer; got ${value}`);
+  return value;
+}
+
+/** Validates options and fills defaults; throws naming the bad option. */
+export function scgiSettings(options: ScgiServerOptions): ScgiSettings {
+  return {
+    maxHeaderBytes: positive("maxHeaderBytes", options.maxHeaderBytes, 64 * 1024),
+    maxParams: positive("maxParams", options.maxParams, 1000),
+    maxConns: positive("maxConns", options.maxConns, 1024),
+    bodyHighWater: positive("bodyHighWater", options.bodyHighWater, 64 * 1024),
+    headerTimeoutMs: positive("headerTimeoutMs", options.headerTimeoutMs, 30_000),
+    development: options.development ?? false,
+    multiprocess: options.multiprocess ?? false,
+    scriptName: options.scriptName,
+  };
+}
