@@ -1,0 +1,137 @@
+/**
+ * Route decorators (TC39 standard decorators: no experimentalDecorators, no reflect-metadata).
+ * They only record routes in the class's decorator metadata; `app.controller(Class)` registers them
+ * through the same code path as `app.get(...)`.
+ * @module
+ */
+import type { Context } from "./context.js";
+import type { Input, InputOf, RouteOptions } from "./types.js";
+
+// Node 20 has no Symbol.metadata; esbuild and TypeScript read this well-known fallback.
+(Symbol as { metadata?: symbol }).metadata ??= Symbol.for("Symbol.metadata");
+
+const ROUTES = Symbol("tsgi.routes");
+const PREFIX = Symbol("tsgi.prefix");
+
+interface RecordedRoute {
+  method: string;
+  path: string;
+  options: RouteOptions;
+  key: string | symbol;
+  isStatic: boolean;
+}
+
+type Metadata = Record<PropertyKey, unknown>;
+
+/** A method decorator whose handler must accept the context of input `I`. */
+export type RouteDecorator<I extends Input> = <This, V extends (this: This, ctx: Context<I>) => unknown>(
+  value: V,
+  context: ClassMethodDecoratorContext<This, V>,
+) => void;
+
+/** A controller class (constructed with no arguments) or an instance of one. */
+export type ControllerTarget = object | (abstract new () => object);
+
+function record(method: string, path: string, options: RouteOptions, context: ClassMethodDecoratorContext): void {
+  if (context.private) throw new TypeError(`@${method.toLowerCase()}("${path}") cannot decorate a private method (${String(context.name)})`);
+  const metadata = context.metadata as Metadata;
+  // A subclass's metadata inherits from its parent's: copy the inherited list before adding to it.
+  if (!Object.hasOwn(metadata, ROUTES)) metadata[ROUTES] = [...((metadata[ROUTES] as RecordedRoute[] | undefined) ?? [])];
+  (metadata[ROUTES] as RecordedRoute[]).push({ method, path, options, key: context.name, isStatic: context.static });
+}
+
+/**
+ * Declares a route on a controller method: any method, a path pattern, and options (schemas, name).
+ *
+ * @example
+ * ```ts
+ * class Dav {
+ *   @route("PROPFIND", "/dav/*path") list(ctx: RouteContext<"/dav/*path">) { return ctx.params.path.join("/"); }
+ * }
+ * ```
+ */
+export function route<const P extends string, const O extends RouteOptions = Record<never, never>>(method: string, path: P, options?: O): RouteDecorator<InputOf<P, O>> {
+  return (_value, context) => record(method.toUpperCase(), path, options ?? {}, context as ClassMethodDecoratorContext);
+}
+
+/**
+ * `@get(path, options?)`: a GET route on a controller method (HEAD is answered from it automatically).
+ *
+ * @example
+ * ```ts
+ * @controller("/books")
+ * class Books {
+ *   @get("/:isbn", { name: "book" }) show(ctx: RouteContext<"/:isbn">) { return { isbn: ctx.params.isbn }; }
+ * }
+ * app.controller(Books);
+ * ```
+ */
+export function get<const P extends string, const O extends RouteOptions = Record<never, never>>(path: P, options?: O): RouteDecorator<InputOf<P, O>> {
+  return route("GET", path, options);
+}
+
+/** `@post(path, options?)`. */
+export function post<const P extends string, const O extends RouteOptions = Record<never, never>>(path: P, options?: O): RouteDecorator<InputOf<P, O>> {
+  return route("POST", path, options);
+}
+
+/** `@put(path, options?)`. */
+export function put<const P extends string, const O extends RouteOptions = Record<never, never>>(path: P, options?: O): RouteDecorator<InputOf<P, O>> {
+  return route("PUT", path, options);
+}
+
+/** `@patch(path, options?)`. */
+export function patch<const P extends string, const O extends RouteOptions = Record<never, never>>(path: P, options?: O): RouteDecorator<InputOf<P, O>> {
+  return route("PATCH", path, options);
+}
+
+/** `@del(path, options?)` (DELETE; `delete` is a reserved word). */
+export function del<const P extends string, const O extends RouteOptions = Record<never, never>>(path: P, options?: O): RouteDecorator<InputOf<P, O>> {
+  return route("DELETE", path, options);
+}
+
+/**
+ * A class-level path prefix for every route of the controller (and of subclasses that set none).
+ * A method route of `/` or `` maps to the prefix itself.
+ *
+ * @example
+ * ```ts
+ * @controller("/books") class Books { @get("/") list() { return []; } } // GET /books
+ * ```
+ */
+export function controller(prefix: string): (value: abstract new (...args: never[]) => object, context: ClassDecoratorContext) => void {
+  if (prefix !== "" && (!prefix.startsWith("/") || prefix.endsWith("/"))) {
+    throw new TypeError(`@controller(${JSON.stringify(prefix)}): a prefix starts with / and does not end with / (e.g. "/books")`);
+  }
+  return (_value, context) => {
+    (context.metadata as Metadata)[PREFIX] = prefix;
+  };
+}
+
+/** Joins a controller prefix and a method path. */
+export function joinPath(prefix: string, path: string): string {
+  if (path === "" || path === "/") return prefix === "" ? "/" : prefix;
+  return prefix + path;
+}
+
+/** Registers the recorded routes of a controller class or instance through `add`. */
+export function registerController(
+  target: ControllerTarget,
+  add: (method: string, path: string, options: RouteOptions, handler: (ctx: Context) => unknown) => void,
+): void {
+  const isClass = typeof target === "function";
+  const constructor = (isClass ? target : target.constructor) as (abstract new () => object) & { [Symbol.metadata]?: Metadata | null };
+  const metadata = constructor[Symbol.metadata as typeof Symbol.metadata] as Metadata | null | undefined;
+  const routes = (metadata?.[ROUTES] as RecordedRoute[] | undefined) ?? [];
+  if (routes.length === 0) throw new TypeError(`${constructor.name || "controller"} has no route decorators (@get, @post, @route...)`);
+  const prefix = (metadata?.[PREFIX] as string | undefined) ?? "";
+  let instance: object | undefined = isClass ? undefined : target;
+  for (const recorded of routes) {
+    let self: object;
+    if (recorded.isStatic) self = constructor;
+    else self = instance ??= new (constructor as new () => object)();
+    const method = (self as Record<string | symbol, unknown>)[recorded.key];
+    if (typeof method !== "function") throw new TypeError(`${constructor.name}.${String(recorded.key)} is not a method`);
+    add(recorded.method, joinPath(prefix, recorded.path), recorded.options, (method as (ctx: Context) => unknown).bind(self));
+  }
+}
