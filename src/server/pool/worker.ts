@@ -1,0 +1,127 @@
+/**
+ * A pool worker's entry point (the master forks it with node:cluster). It loads the app, awaits the
+ * startup hook, starts the server on the shared listener, reports ready, beats, and on `stop` drains,
+ * runs the shutdown hook and exits. Signals and IPC messages only queue; one loop dispatches them.
+ * @module
+ */
+import type { App, Service } from "../../contract.js";
+import { streamSink } from "../../gateway/log.js";
+import type { RunningServer, ServerOptions, StartServer } from "../types.js";
+import { WORKER_CONFIG_ENV, type PoolServerKind, type WorkerConfig } from "./options.js";
+import { isMasterMessage, type MasterMessage, type WorkerMessage } from "./protocol.js";
+import { EventQueue } from "./queue.js";
+import type { PoolStatus } from "./status.js";
+import { PendingRequests, withStatusPath, withTimeout } from "./worker-app.js";
+
+type WorkerEvent = MasterMessage | { tsgi: "quit" } | { tsgi: "master-gone" };
+
+const STARTERS: Record<PoolServerKind, () => Promise<StartServer<ServerOptions & Record<string, unknown>>>> = {
+  http: async () => (await import("../http/index.js")).serveHttp as StartServer<ServerOptions & Record<string, unknown>>,
+  fastcgi: async () => (await import(String("../fastcgi/index.js")) as Record<string, StartServer<ServerOptions & Record<string, unknown>>>).serveFastCgi as StartServer<ServerOptions & Record<string, unknown>>,
+  scgi: async () => (await import(String("../scgi/index.js")) as Record<string, StartServer<ServerOptions & Record<string, unknown>>>).serveScgi as StartServer<ServerOptions & Record<string, unknown>>,
+};
+
+function send(message: WorkerMessage): void {
+  if (process.connected) process.send?.(message);
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.name === "LoadError" || error.name === "ListenError" ? error.message : error.stack ?? error.message;
+  return String(error);
+}
+
+async function main(config: WorkerConfig): Promise<void> {
+  const log = streamSink(process.stderr);
+  const label = `tsgi pool: worker ${config.id} (pid ${process.pid})`;
+  let server: RunningServer | undefined;
+  let service: Service | undefined;
+  let stopping: Promise<void> | undefined;
+  const timers: { beat?: NodeJS.Timeout } = {};
+  let recycleAsked = false;
+  let nextStatusId = 1;
+  const statusWaiters = new Map<number, (status: PoolStatus) => void>();
+  const pending = new PendingRequests();
+
+  const exit = (code: number): void => {
+    clearInterval(timers.beat);
+    process.exit(code);
+  };
+
+  const stop = (graceMs: number): Promise<void> => {
+    stopping ??= (async () => {
+      try {
+        await server?.close({ graceMs });
+      } finally {
+        try {
+          await service?.shutdown?.();
+        } catch (error) {
+          log.write(`${label}: the shutdown hook failed: ${describeError(error)}`);
+        }
+      }
+    })().then(() => exit(0), (error: unknown) => {
+      log.write(`${label}: stopping failed: ${describeError(error)}`);
+      exit(1);
+    });
+    return stopping;
+  };
+
+  const queue = new EventQueue<WorkerEvent>((event) => {
+    switch (event.tsgi) {
+      case "stop": void stop(event.graceMs); return;
+      case "status": statusWaiters.get(event.requestId)?.(event.status); statusWaiters.delete(event.requestId); return;
+      case "quit": exit(0); return;
+      case "master-gone": log.write(`${label}: the master is gone; exiting`); void stop(1000); return;
+    }
+  });
+  process.on("message", (message: unknown) => { if (isMasterMessage(message)) queue.post(message); });
+  // The terminal sends SIGINT/SIGHUP/SIGTTIN/SIGTTOU to the whole process group: the master decides.
+  for (const signal of ["SIGINT", "SIGHUP", "SIGTTIN", "SIGTTOU"] as const) process.on(signal, () => undefined);
+  process.on("SIGTERM", () => queue.post({ tsgi: "stop", graceMs: Number(config.serverOptions.graceMs ?? 30_000) }));
+  process.on("SIGQUIT", () => queue.post({ tsgi: "quit" }));
+
+  const fetchStatus = (): Promise<PoolStatus> => new Promise((resolve, reject) => {
+    const requestId = nextStatusId++;
+    const timer = setTimeout(() => { statusWaiters.delete(requestId); reject(new Error("the pool master did not answer the status request")); }, 2000);
+    statusWaiters.set(requestId, (status) => { clearTimeout(timer); resolve(status); });
+    send({ tsgi: "status?", requestId });
+  });
+
+  let startupRan = false;
+  try {
+    const { loadService } = await import("../load.js");
+    service = (await loadService(config.spec, { cwd: config.cwd })).service;
+    await service.startup?.();
+    startupRan = true;
+    let app: App = service.app;
+    if (config.timeoutMs !== undefined) app = withTimeout(app, config.timeoutMs, pending);
+    if (config.statusPath !== undefined) app = withStatusPath(app, config.statusPath, fetchStatus);
+    const start = await STARTERS[config.server]();
+    server = await start(app, { ...config.serverOptions, bind: config.bind, multiprocess: true, log });
+  } catch (error) {
+    send({ tsgi: "boot-failed", error: describeError(error) });
+    if (startupRan) await Promise.resolve(service?.shutdown?.()).catch(() => undefined);
+    process.exitCode = 3;
+    process.disconnect?.();
+    return;
+  }
+  if (stopping !== undefined) return;
+  send({ tsgi: "ready" });
+  const running = server;
+  timers.beat = setInterval(() => {
+    send({ tsgi: "beat", served: running.served, inFlight: running.inFlight, oldestMs: pending.oldestMs(performance.now()) });
+    if (config.maxRequests !== undefined && !recycleAsked && running.served >= config.maxRequests) {
+      recycleAsked = true;
+      send({ tsgi: "recycle", reason: "max-requests" });
+    }
+  }, config.beatMs);
+  // node:cluster exits a worker whose master disconnected; this covers a worker started by another spawner.
+  process.once("disconnect", () => queue.post({ tsgi: "master-gone" }));
+}
+
+const raw = process.env[WORKER_CONFIG_ENV];
+if (raw === undefined) {
+  process.stderr.write(`tsgi pool: ${process.argv[1] ?? "worker"} is started by the pool's master (tsgi serve --workers N), not by hand\n`);
+  process.exitCode = 2;
+} else {
+  void main(JSON.parse(raw) as WorkerConfig);
+}
