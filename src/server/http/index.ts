@@ -121,20 +121,26 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
   const closed = new Promise<void>((resolve) => server.once("close", () => resolve()));
   let closeStarted: Promise<void> | undefined;
 
+  let forceTimer: NodeJS.Timeout | undefined;
+  const force = (): void => {
+    for (const res of active) res[CONTROLLER]?.abort(new Error("the server is shutting down"));
+    server.closeAllConnections();
+  };
+
   const close = (closeOptions: { graceMs?: number } = {}): Promise<void> => {
-    closeStarted ??= (async () => {
-      closing = true;
-      server.close();
-      for (const res of active) if (!res.headersSent) res.shouldKeepAlive = false;
-      server.closeIdleConnections();
-      const graceMs = closeOptions.graceMs ?? limits.graceMs;
-      const timer = setTimeout(() => {
-        for (const res of active) res[CONTROLLER]?.abort(new Error("the server is shutting down"));
-        server.closeAllConnections();
-      }, graceMs);
-      await closed;
-      clearTimeout(timer);
-    })();
+    const graceMs = closeOptions.graceMs ?? limits.graceMs;
+    if (closeStarted !== undefined) {
+      // A second, shorter close (a second SIGTERM) cuts the grace period short.
+      if (graceMs === 0) force();
+      return closeStarted;
+    }
+    closing = true;
+    server.close();
+    for (const res of active) if (!res.headersSent) res.shouldKeepAlive = false;
+    server.closeIdleConnections();
+    if (graceMs === 0) force();
+    else forceTimer = setTimeout(force, graceMs);
+    closeStarted = closed.then(() => clearTimeout(forceTimer));
     return closeStarted;
   };
 

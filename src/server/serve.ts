@@ -1,0 +1,183 @@
+/**
+ * `serve()`: runs an app, a service or a module spec on the server chosen by name or detected,
+ * with its lifecycle hooks and graceful stop on SIGTERM/SIGINT. Servers load lazily, by name, so a
+ * process pays only for the one it runs.
+ * @module
+ */
+import type { App, LogSink, Service } from "../contract.js";
+import { streamSink } from "../gateway/log.js";
+import { toService } from "../gateway/service.js";
+import type { ListenTarget } from "./bind.js";
+import { detectServer, type ServerKind } from "./detect.js";
+import { runSignalLoop, SignalQueue, type SignalSource } from "./lifecycle.js";
+import { loadService } from "./load.js";
+import type { RunningServer, ServerOptions, StartServer } from "./types.js";
+
+/** Options for {@link serve}. */
+export interface ServeOptions {
+  /** Which server: `auto` (default) picks CGI under a web server's CGI, FastCGI on a handed-over socket, else HTTP. */
+  server?: "auto" | ServerKind;
+  /** Where to listen (socket servers): `127.0.0.1:8000` (default), `unix:/run/app.sock`, `fd:0`. */
+  bind?: string | ListenTarget;
+  /** Processes to run; more than 1 starts the pre-fork pool, which loads `spec` in each worker. */
+  workers?: number;
+  /** Error stacks reach the client. Never in production. */
+  development?: boolean;
+  /** How long a stop waits for requests in flight (default 30 s). */
+  graceMs?: number;
+  /** The app's mount point when the front server does not say it. */
+  scriptName?: string;
+  /** The server's log (default: stderr). */
+  log?: LogSink;
+  /** The module spec, for log lines and for the pool (required when `workers > 1` and the first argument is not a spec). */
+  spec?: string;
+  /** Stop gracefully on SIGTERM/SIGINT (default true); a {@link SignalSource} replaces `process` in tests. */
+  signals?: boolean | SignalSource;
+  /** Passed to the server (or pool) as they are: HTTP limits, FastCGI settings, pool settings. */
+  serverOptions?: Record<string, unknown>;
+  /** Where relative module specs resolve from (default: the working directory). */
+  cwd?: string;
+}
+
+/** A served app. */
+export interface ServeHandle {
+  /** The server that runs. */
+  readonly kind: ServerKind | "pool";
+  /** Where it listens, for people (undefined for CGI). */
+  readonly url: string | undefined;
+  /** The socket server, when one runs in this process. */
+  readonly server: RunningServer | undefined;
+  /** Stops: no new requests, in-flight ones finish for up to `graceMs`, then the shutdown hook runs. */
+  close(options?: { graceMs?: number }): Promise<void>;
+  /** Resolves once stopped (by `close()` or a signal) and the shutdown hook has run. */
+  readonly stopped: Promise<void>;
+}
+
+/** An error starting a server; the message is one line naming the fix. */
+export class ServeError extends Error {
+  override readonly name = "ServeError";
+}
+
+const SERVER_MODULES: Record<Exclude<ServerKind, "cgi">, { path: string; name: string; label: string }> = {
+  http: { path: "./http/index.js", name: "serveHttp", label: "HTTP" },
+  fastcgi: { path: "./fastcgi/index.js", name: "serveFastCgi", label: "FastCGI" },
+  scgi: { path: "./scgi/index.js", name: "serveScgi", label: "SCGI" },
+};
+
+function isMissingModule(error: unknown, path: string): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const message = error instanceof Error ? error.message : "";
+  return (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND" || message.includes("Failed to load url"))
+    && message.includes(path.replace("./", "").replace(/\.js$/, ""));
+}
+
+/** Imports one export of a server module by name; a missing module becomes one clear line. */
+async function importExport<T>(path: string, name: string, what: string): Promise<T> {
+  let namespace: Record<string, unknown>;
+  try {
+    namespace = (await import(path)) as Record<string, unknown>;
+  } catch (error) {
+    if (isMissingModule(error, path)) throw new ServeError(`${what} is not available in this build of tsgi (${path.slice(2)} is missing)`);
+    throw error;
+  }
+  const value = namespace[name];
+  if (typeof value !== "function") throw new ServeError(`${what}: ${path.slice(2)} does not export ${name}()`);
+  return value as T;
+}
+
+/** The options every server and the pool are given, plus the pass-through ones. */
+function serverOptionsOf(options: ServeOptions, log: LogSink): ServerOptions & Record<string, unknown> {
+  const out: ServerOptions & Record<string, unknown> = { ...options.serverOptions, log };
+  if (options.bind !== undefined) out.bind = options.bind;
+  if (options.development !== undefined) out.development = options.development;
+  if (options.scriptName !== undefined) out.scriptName = options.scriptName;
+  if (options.graceMs !== undefined) out.graceMs = options.graceMs;
+  return out;
+}
+
+type PoolStart = (options: Record<string, unknown>) => Promise<{ close?(options?: { graceMs?: number }): Promise<void>; url?: string; stopped?: Promise<void> } | void>;
+
+async function servePoolOf(spec: string | undefined, kind: ServerKind, options: ServeOptions, log: LogSink): Promise<ServeHandle> {
+  if (spec === undefined) throw new ServeError("workers > 1 needs a module spec: each worker loads the app itself (tsgi serve app.js --workers 2, or serve(\"app.js\", { workers: 2 }))");
+  if (kind === "cgi") throw new ServeError("CGI runs one process per request: --workers does not apply; use --server http, fastcgi or scgi");
+  const servePool = await importExport<PoolStart>("./pool/index.js", "servePool", "the pool (--workers)");
+  const pool = await servePool({ ...serverOptionsOf(options, log), spec, server: kind, workers: options.workers, cwd: options.cwd });
+  const close = pool?.close?.bind(pool) ?? (async () => undefined);
+  return { kind: "pool", url: pool?.url, server: undefined, close, stopped: pool?.stopped ?? Promise.resolve() };
+}
+
+/**
+ * Serves an app, a {@link Service}, or a module spec (`"app.js"`, `"app.js:api"`, `"app.js:create()"`).
+ * Awaits the startup hook once, starts the server, and on SIGTERM/SIGINT stops accepting, lets requests
+ * in flight finish (up to `graceMs`), then awaits the shutdown hook. Under CGI it serves the one request.
+ *
+ * @example
+ * ```ts
+ * import { serve } from "tsgi/server";
+ * const handle = await serve(app, { server: "http", bind: "127.0.0.1:8000" });
+ * await handle.stopped; // after SIGTERM, once drained
+ * ```
+ */
+export async function serve(target: App | Service | string, options: ServeOptions = {}): Promise<ServeHandle> {
+  const log = options.log ?? streamSink(process.stderr);
+  const kind: ServerKind = options.server === undefined || options.server === "auto" ? detectServer() : options.server;
+  const spec = typeof target === "string" ? target : options.spec;
+  if (options.workers !== undefined && (!Number.isInteger(options.workers) || options.workers < 1)) {
+    throw new ServeError(`workers must be a whole number >= 1; got ${options.workers}`);
+  }
+  if ((options.workers ?? 1) > 1) return servePoolOf(spec, kind, options, log);
+
+  const loaded = typeof target === "string" ? await loadService(target, options.cwd === undefined ? {} : { cwd: options.cwd }) : undefined;
+  const service = loaded?.service ?? await toService(target);
+  const name = loaded?.name ?? spec ?? "app";
+
+  if (kind === "cgi") {
+    const { runCgi } = await import("./cgi/index.js");
+    await runCgi(service, { development: options.development === true });
+    return { kind, url: undefined, server: undefined, close: async () => undefined, stopped: Promise.resolve() };
+  }
+
+  const entry = SERVER_MODULES[kind];
+  const start = await importExport<StartServer<ServerOptions & Record<string, unknown>>>(entry.path, entry.name, `the ${entry.label} server`);
+  await service.startup?.();
+  let server: RunningServer;
+  try {
+    server = await start(service.app, serverOptionsOf(options, log));
+  } catch (error) {
+    await service.shutdown?.();
+    throw error;
+  }
+  log.write(`tsgi: serving ${name} over ${entry.label} on ${server.url} (pid ${process.pid})`);
+
+  let stopping: Promise<void> | undefined;
+  const close = (closeOptions: { graceMs?: number } = {}): Promise<void> => {
+    const graceMs = closeOptions.graceMs ?? options.graceMs;
+    const serverClosed = server.close(graceMs === undefined ? {} : { graceMs });
+    stopping ??= serverClosed.then(async () => {
+      try {
+        await service.shutdown?.();
+      } catch (error) {
+        log.write(`tsgi: the shutdown hook failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      }
+    });
+    return stopping;
+  };
+
+  let stopped: Promise<void>;
+  if (options.signals === false) {
+    let resolveStopped!: () => void;
+    stopped = new Promise((resolve) => { resolveStopped = resolve; });
+    const plainClose = close;
+    return { kind, url: server.url, server, close: (o) => plainClose(o).finally(resolveStopped), stopped };
+  }
+  const queue = new SignalQueue(["SIGTERM", "SIGINT"], options.signals === true || options.signals === undefined ? process : options.signals);
+  const graceMs = options.graceMs ?? 30_000;
+  const loop = runSignalLoop(queue, { close }, (line) => log.write(line), graceMs);
+  const closeAndEndLoop = async (closeOptions?: { graceMs?: number }): Promise<void> => {
+    await close(closeOptions);
+    queue.dispose();
+    await loop;
+  };
+  stopped = loop.then(() => stopping);
+  return { kind, url: server.url, server, close: closeAndEndLoop, stopped };
+}
