@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
 import { HttpError, type App } from "tsgi";
 import { request } from "tsgi/testing";
 import { createApp, html, json, redirect, status, stream, text } from "tsgi/framework";
