@@ -1,0 +1,69 @@
+// Router lookup cost in isolation: `node bench/scenarios/router-micro.mjs ROUTER N MS` registers N
+// routes (half static, half with a param, as in the 100-route app) and times lookups of the last
+// route registered, printing { nsPerLookup, lookups } as JSON. Run by bench/scenarios/router.mjs.
+import { createRequire } from "node:module";
+
+const [name, sizeText, msText = "600"] = process.argv.slice(2);
+const size = Number(sizeText);
+const budgetMs = Number(msText);
+
+/** Route i of a table of n: even indexes static, odd ones with an :id param. */
+const pattern = (i) => (i % 2 === 0 ? `/api/v1/resource${i}` : `/api/v1/resource${i}/:id`);
+const lastParam = (n) => (n % 2 === 0 ? n - 1 : n - 2);
+
+/** Each router: build(patterns) → lookup(path) returning something truthy when found. */
+export const ROUTERS = {
+  async "tsgi"() {
+    const { TrieRouter } = await import("tsgi/framework");
+    const router = new TrieRouter();
+    return {
+      add: (path, value) => router.add("GET", path, value),
+      find: (path) => router.find("GET", path),
+    };
+  },
+  async "find-my-way"() {
+    const require = createRequire(createRequire(import.meta.url).resolve("fastify"));
+    const FindMyWay = require("find-my-way");
+    const router = FindMyWay();
+    return {
+      add: (path, value) => router.on("GET", path, () => value),
+      find: (path) => router.find("GET", path),
+    };
+  },
+  async "hono-regexp"() {
+    const { RegExpRouter } = await import("hono/router/reg-exp-router");
+    const router = new RegExpRouter();
+    return { add: (path, value) => router.add("GET", path, value), find: (path) => router.match("GET", path)[0].length > 0 };
+  },
+  async "hono-trie"() {
+    const { TrieRouter } = await import("hono/router/trie-router");
+    const router = new TrieRouter();
+    return { add: (path, value) => router.add("GET", path, value), find: (path) => router.match("GET", path)[0].length > 0 };
+  },
+  async "linear"() {
+    const { match } = await import("path-to-regexp");
+    const routes = [];
+    return {
+      add: (path, value) => routes.push({ test: match(path), value }),
+      find: (path) => { for (const route of routes) { const found = route.test(path); if (found) return found; } return null; },
+    };
+  },
+};
+
+if (name !== undefined) {
+  const router = await ROUTERS[name]();
+  for (let i = 0; i < size; i++) router.add(pattern(i), i);
+  const path = `/api/v1/resource${lastParam(size)}/42`;
+  if (!router.find(path)) throw new Error(`${name} did not find ${path}`);
+  let sink = 0;
+  const round = (count) => { for (let i = 0; i < count; i++) if (router.find(path)) sink++; };
+  // Warm up, then size a batch that takes ~10 ms and run batches until the budget is spent.
+  round(20_000);
+  let batch = 1000;
+  for (;;) { const t = process.hrtime.bigint(); round(batch); if (Number(process.hrtime.bigint() - t) > 10e6) break; batch *= 2; }
+  let lookups = 0;
+  const started = process.hrtime.bigint();
+  let elapsed = 0n;
+  while (elapsed < BigInt(budgetMs) * 1_000_000n) { round(batch); lookups += batch; elapsed = process.hrtime.bigint() - started; }
+  process.stdout.write(JSON.stringify({ nsPerLookup: Number(elapsed) / lookups, lookups, sink: sink > 0 }) + "\n");
+}
