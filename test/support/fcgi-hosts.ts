@@ -95,6 +95,8 @@ ${site.replace(/^/gm, "  ").replace(/^ +$/gm, "")}}
  */
 export function lighttpdFastCgiSite(options: { socket: string; binPath: string; procs?: number }): string {
   return `server.modules += ( "mod_fastcgi" )
+server.stream-response-body = 1
+server.stream-request-body = 1
 fastcgi.server = ( "/" => ((
   "socket" => "${options.socket}",
   "bin-path" => "${options.binPath}",
@@ -108,6 +110,8 @@ fastcgi.server = ( "/" => ((
 /** lighttpd → tsgi SCGI running on its own (started by you or systemd). */
 export function lighttpdScgiSite(options: { host: string; port: number }): string {
   return `server.modules += ( "mod_scgi" )
+server.stream-response-body = 1
+server.stream-request-body = 1
 scgi.server = ( "/" => ((
   "host" => "${options.host}",
   "port" => ${options.port},
@@ -133,7 +137,9 @@ export function apacheFcgiSite(options: { host: string; port: number }): string 
   return `LoadModule proxy_module modules/mod_proxy.so
 LoadModule proxy_fcgi_module modules/mod_proxy_fcgi.so
 ProxyFCGIBackendType GENERIC
-ProxyPass "/" "fcgi://${options.host}:${options.port}/" enablereuse=on
+ProxyFCGISetEnvIf "true" SCRIPT_NAME ""
+ProxyFCGISetEnvIf "true" PATH_INFO "%{REQUEST_URI}"
+ProxyPass "/" "fcgi://${options.host}:${options.port}/" enablereuse=on flushpackets=on
 `;
 }
 

@@ -12,11 +12,13 @@ async function get(base: string, path: string): Promise<{ status: number; text: 
 /** Reads the first bytes of an endless reply, then drops the connection. */
 function disconnectMidReply(base: string): Promise<number> {
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the endless reply did not start within 10 s (is the front server buffering it?)")), 10_000);
     const req = httpRequest(base + "/endless", (res) => {
       let seen = 0;
       res.on("data", (chunk: Buffer) => {
         seen += chunk.length;
         if (seen > 64 * 1024) {
+          clearTimeout(timer);
           req.destroy();
           resolve(seen);
         }
