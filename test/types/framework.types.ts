@@ -18,7 +18,7 @@ expectType<Equal<PathParams<"/books/:isbn{/:page}">, { isbn: string; page?: stri
 expectType<Equal<PathParams<"/files/*path">, { path: string[] }>>();
 expectType<Equal<PathParams<"/r/:from-:to.:ext">, { from: string; to: string; ext: string }>>();
 expectType<Equal<PathParams<"/v{/:major{.:minor}}">, { major?: string; minor?: string }>>();
-expectType<Equal<PathParams<"/">, {}>>();
+expectType<Equal<keyof PathParams<"/">, never>>();
 
 const app = createApp();
 const asApp: App = app;
@@ -46,11 +46,11 @@ app.post("/books/:id", { query, body, params: z.object({ id: z.coerce.number() }
 app.get("/plain", (ctx) => {
   expectType<Equal<typeof ctx.body, undefined>>();
   expectType<Equal<typeof ctx.query, Record<string, string | string[]>>>();
-  return "ok";
+  return ctx.path;
 });
 
 // @ts-expect-error: a handler must take the context, not a number
-app.get("/wrong", (n: number) => n);
+app.get("/wrong", (n: number) => n + 1);
 
 expectType<Equal<InputOf<"/a/:b", { name: "x" }>["params"], { b: string }>>();
 
