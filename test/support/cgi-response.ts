@@ -25,8 +25,11 @@ export function parseCgiResponse(output: Buffer): CgiResponse {
   return { status, headers, body: output.subarray(end + 4) };
 }
 
-/** CGI params for a request the way nginx's fastcgi_params builds them (the app mounted at the root). */
-export function cgiParams(method: string, path: string, headers: Record<string, string> = {}, bodyLength?: number, port = 80): Array<[string, string]> {
+/**
+ * CGI params for a request the way nginx builds them for an app mounted at the root (SCRIPT_NAME "",
+ * PATH_INFO the decoded path); repeated headers joined (Cookie with "; ", others with ", ").
+ */
+export function cgiParams(method: string, path: string, headers: Record<string, string> | Array<[string, string]> = {}, bodyLength?: number, port = 8080): Array<[string, string]> {
   const q = path.indexOf("?");
   const rawPath = q === -1 ? path : path.slice(0, q);
   let decoded = rawPath;
@@ -41,7 +44,6 @@ export function cgiParams(method: string, path: string, headers: Record<string, 
     ["PATH_INFO", decoded],
     ["QUERY_STRING", q === -1 ? "" : path.slice(q + 1)],
     ["REQUEST_URI", path],
-    ["SERVER_NAME", "localhost"],
     ["SERVER_PORT", String(port)],
     ["SERVER_PROTOCOL", "HTTP/1.1"],
     ["GATEWAY_INTERFACE", "CGI/1.1"],
@@ -49,17 +51,30 @@ export function cgiParams(method: string, path: string, headers: Record<string, 
     ["REMOTE_PORT", "50000"],
   ];
   let length = bodyLength === undefined ? "" : String(bodyLength);
-  let hasHost = false;
-  for (const [name, value] of Object.entries(headers)) {
+  const joined = new Map<string, string>();
+  for (const [name, value] of Array.isArray(headers) ? headers : Object.entries(headers)) {
     const lower = name.toLowerCase();
     if (lower === "content-type") params.push(["CONTENT_TYPE", value]);
     else if (lower === "content-length") length = value;
     else {
-      if (lower === "host") hasHost = true;
-      params.push([`HTTP_${lower.toUpperCase().replace(/-/g, "_")}`, value]);
+      const key = `HTTP_${lower.toUpperCase().replace(/-/g, "_")}`;
+      const before = joined.get(key);
+      joined.set(key, before === undefined ? value : before + (lower === "cookie" ? "; " : ", ") + value);
     }
   }
-  if (!hasHost) params.push(["HTTP_HOST", "localhost"]);
+  if (!joined.has("HTTP_HOST")) joined.set("HTTP_HOST", `127.0.0.1:${port}`);
+  params.push(["SERVER_NAME", (joined.get("HTTP_HOST") as string).replace(/:\d+$/, "")]);
+  for (const pair of joined) params.push(pair);
   params.push(["CONTENT_LENGTH", length]);
   return params;
+}
+
+/** A request body, whole or streamed, as one buffer (CGI-style servers need CONTENT_LENGTH). */
+export async function bodyBytes(body: string | Uint8Array | AsyncIterable<Uint8Array> | undefined): Promise<Buffer | undefined> {
+  if (body === undefined) return undefined;
+  if (typeof body === "string") return Buffer.from(body);
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of body) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }
