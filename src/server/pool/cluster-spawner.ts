@@ -39,7 +39,12 @@ export function clusterSpawner(configFor: (spec: SpawnSpec) => WorkerConfig, pos
   return {
     spawn(spec: SpawnSpec): WorkerHandle {
       const worker: Worker = cluster.fork({ [WORKER_CONFIG_ENV]: JSON.stringify(configFor(spec)) });
-      worker.on("message", (message: unknown) => { if (isWorkerMessage(message)) post({ type: "message", id: spec.id, message }); });
+      worker.on("message", (message: unknown) => {
+        if (!isWorkerMessage(message)) return;
+        // Answered here, in channel order, not through the master's queue: see the `closing` message.
+        if (message.tsgi === "closing") worker.send({ tsgi: "closing-ack" }, undefined, () => undefined);
+        else post({ type: "message", id: spec.id, message });
+      });
       worker.on("exit", (code: number | null, signal: string | null) => post({ type: "exit", id: spec.id, code, signal }));
       worker.on("error", () => undefined);
       return {

@@ -340,6 +340,9 @@ export class PoolMaster {
       case "status?":
         w.handle.send({ tsgi: "status", requestId: message.requestId, status: this.status() });
         return;
+      case "closing":
+        w.handle.send({ tsgi: "closing-ack" });
+        return;
     }
   }
 
@@ -371,7 +374,9 @@ export class PoolMaster {
 
   #onBootFailure(w: Worker, how: string): void {
     const now = this.#deps.clock.now();
-    const error = w.bootError ?? `exited during boot (${how})`;
+    const full = w.bootError ?? `exited during boot (${how})`;
+    const error = full.split("\n")[0] ?? full;
+    if (full !== error) this.#log(`${this.#name(w)} failed to boot:\n${full}`);
     const serving = [...this.#workers.values()].filter((o) => o.state === "ready");
     this.#bootFailures++;
     const delay = Math.min(this.settings.backoffBaseMs * 2 ** (this.#bootFailures - 1), this.settings.backoffMaxMs);

@@ -19,16 +19,24 @@ export type WorkerMessage =
   /** The worker wants a replacement (served its `max-requests`, or a request never settled). */
   | { tsgi: "recycle"; reason: RecycleReason }
   /** The status path was requested: the master answers with {@link MasterMessage} `status`. */
-  | { tsgi: "status?"; requestId: number };
+  | { tsgi: "status?"; requestId: number }
+  /**
+   * Sent right after the worker closed its listener: the master answers `closing-ack`. Messages on
+   * the channel keep their order, so once the ack arrives, every connection node:cluster handed over
+   * before the master saw the close has arrived too (and was bounced to another worker): exiting
+   * earlier could strand one of them.
+   */
+  | { tsgi: "closing" };
 
 /** Master → worker. */
 export type MasterMessage =
   /** Stop accepting, finish in-flight requests for up to `graceMs`, run the shutdown hook, exit. */
   | { tsgi: "stop"; graceMs: number }
-  | { tsgi: "status"; requestId: number; status: PoolStatus };
+  | { tsgi: "status"; requestId: number; status: PoolStatus }
+  | { tsgi: "closing-ack" };
 
-const WORKER_TAGS = new Set(["ready", "boot-failed", "beat", "recycle", "status?"]);
-const MASTER_TAGS = new Set(["stop", "status"]);
+const WORKER_TAGS = new Set(["ready", "boot-failed", "beat", "recycle", "status?", "closing"]);
+const MASTER_TAGS = new Set(["stop", "status", "closing-ack"]);
 
 function tagOf(value: unknown): unknown {
   return typeof value === "object" && value !== null ? (value as { tsgi?: unknown }).tsgi : undefined;

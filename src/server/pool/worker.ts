@@ -47,10 +47,19 @@ async function main(config: WorkerConfig): Promise<void> {
     process.exit(code);
   };
 
+  let ackClosing: (() => void) | undefined;
+  const closingBarrier = (): Promise<void> => new Promise((resolve) => {
+    if (!process.connected) return resolve();
+    const timer = setTimeout(resolve, 2000);
+    ackClosing = () => { clearTimeout(timer); resolve(); };
+    send({ tsgi: "closing" });
+  });
+
   const stop = (graceMs: number): Promise<void> => {
     stopping ??= (async () => {
       try {
-        await server?.close({ graceMs });
+        const closed = server?.close({ graceMs });
+        await Promise.all([closed, server === undefined ? undefined : closingBarrier()]);
       } finally {
         try {
           await service?.shutdown?.();
@@ -69,6 +78,7 @@ async function main(config: WorkerConfig): Promise<void> {
     switch (event.tsgi) {
       case "stop": void stop(event.graceMs); return;
       case "status": statusWaiters.get(event.requestId)?.(event.status); statusWaiters.delete(event.requestId); return;
+      case "closing-ack": ackClosing?.(); return;
       case "quit": exit(0); return;
       case "master-gone": log.write(`${label}: the master is gone; exiting`); void stop(1000); return;
     }
