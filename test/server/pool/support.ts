@@ -29,7 +29,7 @@ export interface PoolProcess {
 export async function startPool(options: Partial<PoolOptions> = {}, extra: { env?: Record<string, string>; waitReady?: boolean } = {}): Promise<PoolProcess> {
   const port = await freePort();
   const dir = tempDir("tsgi-pool-");
-  const control = join(dir.path, "control.sock");
+  const control = typeof options.controlSocket === "string" ? options.controlSocket : join(dir.path, "control.sock");
   const poolOptions: PoolOptions = { spec: APP, workers: 2, bind: `127.0.0.1:${port}`, controlSocket: control, graceMs: 5000, ...options };
   const child = spawn(process.execPath, ["--import", "tsx", "--conditions=tsgi-source", join(FIXTURES, "launcher.ts"), JSON.stringify(poolOptions)], {
     cwd: ROOT,
