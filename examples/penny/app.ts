@@ -1,0 +1,199 @@
+/**
+ * Penny's Books: a bookstore search built with `tsgi/framework` and the middleware, deployable unchanged
+ * on every tsgi server — `tsgi serve examples/penny/app.ts` (HTTP), as CGI (`cgi.ts`), on FastCGI
+ * behind nginx, on the pre-fork pool.
+ *
+ * - search form and results at pretty URLs (`/search/dune`), book pages at `/books/<isbn>`;
+ * - books in SQLite, created and filled on first run in `PENNY_DATA_DIR` (default: the OS temp dir);
+ * - a cookie remembering the last search;
+ * - log in (server-side sessions + scrypt passwords + CSRF) to add a book at `/books/new`.
+ *
+ * Sessions live in the same SQLite file by default (shared by every process on the machine), or in
+ * Redis with `PENNY_REDIS_URL` (shared by several machines: docs/deploy/scale-out.md).
+ */
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { factory, stack, type App, type Middleware, type Service } from "tsgi";
+import { createApp, redirect, type Context } from "tsgi/framework";
+import { formLogin, getUser, safeRedirect, sessionUser } from "tsgi/middleware/auth";
+import { compress } from "tsgi/middleware/compress";
+import { csrf, csrfToken } from "tsgi/middleware/csrf";
+import { errorPages } from "tsgi/middleware/error-pages";
+import { logger } from "tsgi/middleware/logger";
+import { DEFAULT_COST, hashPassword, passwordAuthenticator, type ScryptCost } from "tsgi/middleware/password";
+import { redisStore } from "tsgi/middleware/redis-store";
+import { securityHeaders } from "tsgi/middleware/security-headers";
+import { getSession, sessions, type Store } from "tsgi/middleware/session";
+import { staticFiles } from "tsgi/middleware/static";
+import { Library } from "./library.js";
+import { sqliteStore } from "./sqlite-store.js";
+import { addPage, bookPage, home, loginPage, results, type BookDraft, type Frame } from "./views.js";
+
+/** How to run Penny. {@link optionsFromEnv} reads them from `PENNY_*` variables. */
+export interface PennyOptions {
+  /** Where the SQLite file lives (created on first run). */
+  dataDir: string;
+  /** Share sessions through Redis instead of the SQLite file. */
+  redisUrl?: string | undefined;
+  /** The shop keeper's login, created on first run. */
+  user?: string;
+  password?: string;
+  /** scrypt cost for the keeper's password (tests lower it). Default OWASP's. */
+  scryptCost?: ScryptCost;
+  /** Write an access log line per request to tsgi.errors. Default true. */
+  accessLog?: boolean;
+  /** Session lifetime in seconds (idle). Default 8 hours. */
+  sessionMaxAge?: number;
+}
+
+/** Options from the environment: PENNY_DATA_DIR, PENNY_REDIS_URL, PENNY_USER, PENNY_PASSWORD, PENNY_SCRYPT_LOGN, PENNY_ACCESS_LOG. */
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): PennyOptions {
+  const logN = env.PENNY_SCRYPT_LOGN === undefined ? undefined : Number(env.PENNY_SCRYPT_LOGN);
+  return {
+    dataDir: env.PENNY_DATA_DIR ?? join(tmpdir(), "tsgi-penny"),
+    redisUrl: env.PENNY_REDIS_URL,
+    user: env.PENNY_USER ?? "penny",
+    password: env.PENNY_PASSWORD ?? "bookworm",
+    ...(logN !== undefined ? { scryptCost: { ...DEFAULT_COST, logN } } : {}),
+    accessLog: env.PENNY_ACCESS_LOG !== "0",
+  };
+}
+
+const LAST_SEARCH = "penny_last";
+const MAX_TERMS = 100;
+
+const BookInput = z.object({
+  isbn: z.string().transform((s) => s.replace(/[-\s]/g, "").toUpperCase()).pipe(z.string().regex(/^(?:\d{9}[\dX]|\d{13})$/, "an ISBN has 10 or 13 digits")),
+  title: z.string().trim().min(1, "the title is missing").max(200, "at most 200 characters"),
+  author: z.string().trim().min(1, "the author is missing").max(200, "at most 200 characters"),
+  year: z.string().trim().regex(/^(?:\d{1,4})?$/, "the year is a number like 1965").transform((s) => (s === "" ? null : Number(s))),
+});
+
+/** The directory of Penny's static files, next to the source (also when running from dist/). */
+function publicDir(): string {
+  const candidates = [new URL("./public/", import.meta.url), new URL("../../../examples/penny/public/", import.meta.url)];
+  const found = candidates.map((url) => fileURLToPath(url)).find((path) => existsSync(path));
+  if (found === undefined) throw new Error("Penny's public/ directory is missing: run from the repository checkout");
+  return found;
+}
+
+function frame(ctx: Context): Frame {
+  const env = ctx.env;
+  return { base: env.SCRIPT_NAME, user: getUser(env)?.id, flashes: getSession(env).flashes(), csrf: csrfToken(env) };
+}
+
+function text(form: Record<string, unknown>, name: string): string {
+  const value = form[name];
+  return typeof value === "string" ? value : "";
+}
+
+/** The framework app: pages and forms. Middleware around it provides sessions, login and CSRF. */
+export function pennyPages(library: Library): App {
+  const app = createApp();
+
+  app.get("/", { name: "home" }, (ctx) => {
+    const last = ctx.cookie(LAST_SEARCH);
+    return home({ ...frame(ctx), lastSearch: last !== undefined && last !== "" && last.length <= MAX_TERMS ? last : undefined });
+  });
+
+  app.get("/search", (ctx) => {
+    const terms = (ctx.searchParams.get("q") ?? "").trim().slice(0, MAX_TERMS);
+    return redirect(terms === "" ? ctx.urlFor("home") : ctx.urlFor("results", { terms: terms.split("/") }), 303);
+  });
+
+  app.get("/search/*terms", { name: "results" }, (ctx) => {
+    const terms = ctx.params.terms.join("/").slice(0, MAX_TERMS);
+    ctx.setCookie(LAST_SEARCH, terms, {
+      path: ctx.env.SCRIPT_NAME === "" ? "/" : ctx.env.SCRIPT_NAME, httpOnly: true, sameSite: "lax",
+      secure: ctx.env["tsgi.url_scheme"] === "https", maxAge: 30 * 24 * 3600,
+    });
+    return results(frame(ctx), terms, library.search(terms));
+  });
+
+  app.get("/login", (ctx) => {
+    const next = safeRedirect(ctx.searchParams.get("next"), "/");
+    if (getUser(ctx.env) !== undefined) return redirect(ctx.env.SCRIPT_NAME + next, 303);
+    return loginPage(frame(ctx), next);
+  });
+
+  app.get("/books/new", (ctx) => {
+    if (getUser(ctx.env) === undefined) return redirect(`${ctx.env.SCRIPT_NAME}/login?next=${encodeURIComponent("/books/new")}`, 303);
+    return addPage(frame(ctx), { isbn: "", title: "", author: "", year: "" });
+  });
+
+  app.post("/books", async (ctx) => {
+    const user = getUser(ctx.env);
+    if (user === undefined) return redirect(`${ctx.env.SCRIPT_NAME}/login?next=${encodeURIComponent("/books/new")}`, 303);
+    const form = await ctx.form();
+    const draft: BookDraft = { isbn: text(form, "isbn"), title: text(form, "title"), author: text(form, "author"), year: text(form, "year") };
+    const parsed = BookInput.safeParse(draft);
+    if (!parsed.success) {
+      const problems: Record<string, string> = {};
+      for (const issue of parsed.error.issues) problems[String(issue.path[0])] ??= issue.message;
+      ctx.status = 422;
+      return addPage(frame(ctx), draft, problems);
+    }
+    if (!library.add(parsed.data, user.id)) {
+      ctx.status = 409;
+      return addPage(frame(ctx), draft, { isbn: "that ISBN is already in the shop" });
+    }
+    getSession(ctx.env).flash(`added “${parsed.data.title}”`);
+    return redirect(ctx.urlFor("book", { isbn: parsed.data.isbn }), 303);
+  });
+
+  app.get("/books/:isbn", { name: "book" }, (ctx) => {
+    const book = library.book(ctx.params.isbn);
+    if (book === undefined) {
+      ctx.status = 404;
+      return results(frame(ctx), ctx.params.isbn, []);
+    }
+    return bookPage(frame(ctx), book);
+  });
+
+  return app;
+}
+
+const passThrough: Middleware = (app) => app;
+
+/**
+ * Builds Penny: opens (or creates) the database, makes sure the keeper's account exists, and stacks
+ * the middleware around the pages. The shutdown hook closes the database and the Redis connection.
+ */
+export async function createPenny(options: PennyOptions): Promise<Service> {
+  const library = new Library(options.dataDir);
+  const cost = options.scryptCost ?? DEFAULT_COST;
+  const user = options.user ?? "penny";
+  if (!library.hasAccount(user)) library.addAccount(user, await hashPassword(options.password ?? "bookworm", cost), ["keeper"]);
+  const redis = options.redisUrl !== undefined && options.redisUrl !== "" ? redisStore({ url: options.redisUrl, prefix: "penny:session:" }) : undefined;
+  const store: Store = redis ?? sqliteStore(library);
+  const authenticate = passwordAuthenticator((name) => {
+    const account = library.account(name);
+    return account === undefined ? undefined : { user: { id: account.id, roles: account.roles }, hash: account.hash };
+  }, cost);
+
+  const app = stack(
+    options.accessLog === false ? passThrough : logger(),
+    securityHeaders(),
+    compress(),
+    staticFiles({ root: publicDir(), prefix: "/static", maxAge: 3600 }),
+    errorPages(),
+    sessions({ store, maxAge: options.sessionMaxAge ?? 8 * 3600, cookie: { name: "penny_session" } }),
+    csrf(),
+    sessionUser({ load: (id) => { const account = library.account(id); return account === undefined ? undefined : { id: account.id, roles: account.roles }; } }),
+    formLogin({ authenticate, redirect: "/" }),
+    pennyPages(library),
+  );
+  return {
+    app,
+    shutdown: async () => {
+      await redis?.close();
+      library.close();
+    },
+  };
+}
+
+/** `tsgi serve examples/penny/app.ts`: options from PENNY_* variables. */
+export default factory(async () => createPenny(optionsFromEnv()));

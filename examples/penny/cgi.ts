@@ -1,0 +1,9 @@
+/**
+ * Penny as a CGI script. Point the web server at the compiled file (dist/examples/penny/cgi.js), e.g.
+ * lighttpd `cgi.assign = ( ".js" => "/usr/bin/node" )` or Apache `ScriptAlias /penny /srv/penny/cgi.js`.
+ * Each request starts a process that opens the SQLite file, serves one request and exits.
+ */
+import { runCgi } from "tsgi/cgi";
+import { createPenny, optionsFromEnv } from "./app.js";
+
+await runCgi(await createPenny(optionsFromEnv()));

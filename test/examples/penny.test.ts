@@ -1,0 +1,72 @@
+// Penny in process, through the test client (every request through lint), plus its own pieces.
+import { describe, expect, it, afterAll } from "vitest";
+import type { App, Service } from "tsgi";
+import { request } from "tsgi/testing";
+import { createPenny } from "../../examples/penny/app.js";
+import { Library } from "../../examples/penny/library.js";
+import { sqliteStore } from "../../examples/penny/sqlite-store.js";
+import { tempDir } from "../support/daemon.js";
+import { pennyCases, type Transport } from "./penny-cases.js";
+
+const dir = tempDir("tsgi-penny-test-");
+const PASSWORD = "test-password";
+const service: Service = await createPenny({ dataDir: dir.path, password: PASSWORD, scryptCost: { logN: 10, r: 8, p: 1 }, accessLog: true });
+afterAll(async () => {
+  await service.shutdown?.();
+  dir.remove();
+});
+
+function inProcess(app: App, scriptName = ""): Transport {
+  return async (method, path, init) => {
+    const reply = await request(app, method, `http://localhost${path}`, { headers: init.headers, ...(init.form !== undefined ? { form: init.form } : {}), ...(scriptName !== "" ? { scriptName } : {}) });
+    return { status: reply.status, header: (name) => reply.header(name), setCookies: reply.headerAll("set-cookie"), text: reply.text };
+  };
+}
+
+describe("Penny in process", () => {
+  pennyCases(() => inProcess(service.app), PASSWORD);
+});
+
+describe("Penny mounted below a prefix", () => {
+  pennyCases(() => inProcess(service.app, "/shop"), PASSWORD, "/shop");
+});
+
+describe("Penny's parts", () => {
+  it("writes an access log line per request", async () => {
+    const reply = await request(service.app, "GET", "/search/dune");
+    expect(reply.logs.some((line) => /"GET \/search\/dune HTTP\/1.1" 200 \d+/.test(line))).toBe(true);
+  });
+
+  it("searches with every word, treating % and _ literally", () => {
+    const library = new Library(dir.path);
+    expect(library.search("dune").map((b) => b.title)).toEqual(["Dune", "Dune Messiah"]);
+    expect(library.search("herbert messiah").map((b) => b.title)).toEqual(["Dune Messiah"]);
+    expect(library.search("%")).toEqual([]);
+    expect(library.search("_")).toEqual([]);
+    expect(library.search("   ")).toEqual([]);
+    library.close();
+  });
+
+  it("keeps sessions in SQLite with expiry", async () => {
+    const library = new Library(dir.path);
+    let now = 1_000_000;
+    const store = sqliteStore(library, () => now);
+    await store.set("a", { data: { x: 1 }, cookieIssuedAt: 0 }, 1000);
+    expect(await store.get("a")).toEqual({ data: { x: 1 }, cookieIssuedAt: 0 });
+    now += 900;
+    await store.touch("a", 1000);
+    now += 900;
+    expect(await store.get("a")).toBeDefined();
+    now += 200;
+    expect(await store.get("a")).toBeUndefined();
+    await store.destroy("a");
+    library.close();
+  });
+
+  it("opens an existing database without seeding twice", async () => {
+    const again = await createPenny({ dataDir: dir.path, password: "other", scryptCost: { logN: 10, r: 8, p: 1 }, accessLog: false });
+    const reply = await request(again.app, "GET", "/search/dune");
+    expect(reply.text).toContain("2 books for “dune”");
+    await again.shutdown?.();
+  });
+});
