@@ -45,11 +45,16 @@ export interface PennyOptions {
   scryptCost?: ScryptCost;
   /** Write an access log line per request to tsgi.errors. Default true. */
   accessLog?: boolean;
+  /** Where penny.css and friends are (default: public/ next to the source). */
+  publicDir?: string | undefined;
   /** Session lifetime in seconds (idle). Default 8 hours. */
   sessionMaxAge?: number;
 }
 
-/** Options from the environment: PENNY_DATA_DIR, PENNY_REDIS_URL, PENNY_USER, PENNY_PASSWORD, PENNY_SCRYPT_LOGN, PENNY_ACCESS_LOG. */
+/**
+ * Options from the environment: PENNY_DATA_DIR, PENNY_REDIS_URL, PENNY_USER, PENNY_PASSWORD,
+ * PENNY_SCRYPT_LOGN, PENNY_ACCESS_LOG (0 turns it off), PENNY_PUBLIC_DIR.
+ */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): PennyOptions {
   const logN = env.PENNY_SCRYPT_LOGN === undefined ? undefined : Number(env.PENNY_SCRYPT_LOGN);
   return {
@@ -59,6 +64,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): PennyOptio
     password: env.PENNY_PASSWORD ?? "bookworm",
     ...(logN !== undefined ? { scryptCost: { ...DEFAULT_COST, logN } } : {}),
     accessLog: env.PENNY_ACCESS_LOG !== "0",
+    publicDir: env.PENNY_PUBLIC_DIR,
   };
 }
 
@@ -76,7 +82,7 @@ const BookInput = z.object({
 function publicDir(): string {
   const candidates = [new URL("./public/", import.meta.url), new URL("../../../examples/penny/public/", import.meta.url)];
   const found = candidates.map((url) => fileURLToPath(url)).find((path) => existsSync(path));
-  if (found === undefined) throw new Error("Penny's public/ directory is missing: run from the repository checkout");
+  if (found === undefined) throw new Error("Penny's public/ directory is missing: set PENNY_PUBLIC_DIR to examples/penny/public");
   return found;
 }
 
@@ -178,7 +184,7 @@ export async function createPenny(options: PennyOptions): Promise<Service> {
     options.accessLog === false ? passThrough : logger(),
     securityHeaders(),
     compress(),
-    staticFiles({ root: publicDir(), prefix: "/static", maxAge: 3600 }),
+    staticFiles({ root: options.publicDir ?? publicDir(), prefix: "/static", maxAge: 3600 }),
     errorPages(),
     sessions({ store, maxAge: options.sessionMaxAge ?? 8 * 3600, cookie: { name: "penny_session" } }),
     csrf(),

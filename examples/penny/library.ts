@@ -45,8 +45,8 @@ export class Library {
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
     this.db = new Database(join(dataDir, "penny.sqlite3"));
+    this.db.pragma("busy_timeout = 5000"); // first: other processes may be creating the file right now
     this.db.pragma("journal_mode = WAL");
-    this.db.pragma("busy_timeout = 5000");
     this.db.exec(SCHEMA);
     const insert = this.db.prepare("INSERT OR IGNORE INTO books (isbn, title, author, year) VALUES (@isbn, @title, @author, @year)");
     this.db.transaction(() => { for (const book of SEED_BOOKS) insert.run(book); })();
