@@ -30,6 +30,7 @@ export function layout(title: string, frame: Frame, content: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${h(title)} · Penny's Books</title>
 <link rel="stylesheet" href="${h(base)}/static/penny.css">
+<link rel="icon" href="${h(base)}/static/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <header><a class="brand" href="${h(base)}/">Penny's Books</a><nav>${account}</nav></header>
