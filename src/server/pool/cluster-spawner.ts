@@ -17,7 +17,14 @@ export function workerEntry(): { path: string; fromSource: boolean } {
 
 /** Node flags for workers: the master's own, plus tsx and the source condition when running from source. */
 export function workerExecArgv(execArgv: readonly string[], fromSource: boolean): string[] {
-  const args = [...execArgv].filter((arg) => !arg.startsWith("--inspect"));
+  const args: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i] as string;
+    // A master started with `node -e CODE` must not make every worker run CODE instead of the worker entry.
+    if (arg === "-e" || arg === "--eval" || arg === "-p" || arg === "--print") { i++; continue; }
+    if (arg.startsWith("--eval=") || arg.startsWith("--print=") || arg.startsWith("--input-type") || arg.startsWith("--inspect")) continue;
+    args.push(arg);
+  }
   if (!fromSource) return args;
   if (!args.some((arg) => arg.includes("tsx"))) args.push("--import", import.meta.resolve("tsx/esm"));
   if (!args.some((arg) => arg.includes("tsgi-source"))) args.push("--conditions=tsgi-source");
