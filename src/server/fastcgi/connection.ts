@@ -54,6 +54,8 @@ export class FastCgiConnection implements SessionHandler {
   readonly #session: FastCgiSession;
   readonly #requests = new Map<number, FastCgiRequest>();
   #fullBodies = 0;
+  #writeBlocked = false;
+  #paused = false;
   #closeWhenIdle = false;
   #ending = false;
   #closed = false;
@@ -69,8 +71,16 @@ export class FastCgiConnection implements SessionHandler {
       maxParams: settings.maxParams,
       roles: new Set(settings.authorizer ? [Role.RESPONDER, Role.AUTHORIZER] : [Role.RESPONDER]),
     });
-    socket.on("data", (chunk: Buffer) => this.#session.receive(chunk));
-    socket.on("drain", () => this.#wakeDrainers());
+    socket.on("data", (chunk: Buffer) => {
+      if (!this.#ending) this.#session.receive(chunk);
+    });
+    socket.on("drain", () => {
+      if (this.#writeBlocked) {
+        this.#writeBlocked = false;
+        this.#flow();
+      }
+      this.#wakeDrainers();
+    });
     socket.on("end", () => this.#abortAll("the web server closed the connection"));
     socket.on("error", () => undefined);
     socket.on("close", () => this.#onClose());
@@ -96,21 +106,32 @@ export class FastCgiConnection implements SessionHandler {
     this.socket.destroy();
   }
 
-  /** Writes bytes; false when the socket buffer is full (wait for {@link drained}). */
+  /**
+   * Writes bytes; false when the socket buffer is full (wait for {@link drained}). While it is full the
+   * connection stops reading, so a peer that sends requests without reading replies cannot grow memory.
+   */
   write(bytes: Uint8Array): boolean {
     if (this.#closed || this.socket.writableEnded) return true;
-    return this.socket.write(bytes);
+    return this.#written(this.socket.write(bytes));
+  }
+
+  #written(ok: boolean): boolean {
+    if (!ok && !this.#writeBlocked) {
+      this.#writeBlocked = true;
+      this.#flow();
+    }
+    return ok;
   }
 
   /** Writes several buffers as one batch; false when the socket buffer is full. */
   writeAll(parts: Uint8Array[]): boolean {
     if (this.#closed || this.socket.writableEnded) return true;
-    if (parts.length <= 4) return this.socket.write(parts.length === 1 ? parts[0] as Uint8Array : Buffer.concat(parts));
+    if (parts.length <= 4) return this.#written(this.socket.write(parts.length === 1 ? parts[0] as Uint8Array : Buffer.concat(parts)));
     this.socket.cork();
     let ok = true;
     for (const part of parts) ok = this.socket.write(part);
     this.socket.uncork();
-    return ok && this.socket.writableLength < this.socket.writableHighWaterMark;
+    return this.#written(ok && !this.socket.writableNeedDrain);
   }
 
   /** Resolves when the socket buffer drained, or the connection closed. */
@@ -249,9 +270,16 @@ export class FastCgiConnection implements SessionHandler {
 
   #pressure(full: boolean): void {
     this.#fullBodies += full ? 1 : -1;
-    if (this.#ending) return;
-    if (full && this.#fullBodies === 1) this.socket.pause();
-    else if (!full && this.#fullBodies === 0) this.socket.resume();
+    this.#flow();
+  }
+
+  /** Reads from the socket unless a request body is full or the socket's write buffer is (never while closing). */
+  #flow(): void {
+    const pause = !this.#ending && (this.#fullBodies > 0 || this.#writeBlocked);
+    if (pause === this.#paused) return;
+    this.#paused = pause;
+    if (pause) this.socket.pause();
+    else this.socket.resume();
   }
 
   /** Marks a request over without writing: fires its signal and fails its body. */
@@ -289,6 +317,7 @@ export class FastCgiConnection implements SessionHandler {
     if (this.#ending || this.#closed) return;
     this.#ending = true;
     this.socket.end();
+    this.#paused = false;
     this.socket.resume();
     const linger = setTimeout(() => this.socket.destroy(), LINGER_MS);
     linger.unref();

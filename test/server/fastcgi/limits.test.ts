@@ -175,6 +175,28 @@ describe("FastCGI backpressure", () => {
   });
 });
 
+describe("FastCGI pipelining without reading", () => {
+  it("stops reading requests while the peer does not read replies, so memory stays bounded", async () => {
+    const reply = new Uint8Array(64 * 1024);
+    const { client, server } = await start(() => ({ status: 200, headers: [TEXT], body: reply }), {}, true);
+    const c = await client();
+    c.socket.pause();
+    const total = 3000;
+    const ends: Array<Promise<unknown>> = [];
+    const batch: Buffer[] = [];
+    for (let id = 1; id <= total; id++) {
+      ends.push(c.expect(id));
+      batch.push(FastCgiClient.encodeRequest(cgiParams("GET", "/"), { id }));
+    }
+    c.socket.write(Buffer.concat(batch));
+    await sleep(600);
+    expect(server.served).toBeLessThan(1000);
+    c.socket.resume();
+    await Promise.all(ends);
+    expect(server.served).toBe(total);
+  });
+});
+
 describe("FastCGI connection lifecycle", () => {
   it("closes idle connections after idleTimeoutMs, but not one with a request in flight", async () => {
     const slow = gate();
