@@ -206,3 +206,40 @@ describe("FastCGI streams", () => {
     expect(parseCgiResponse((await c.request(cgiParams("POST", "/", {}, 10), { id: 2, body: "abc" })).stdout).body.toString()).toBe("got 3");
   });
 });
+
+describe("FastCGI env", () => {
+  it("leaks no state between requests reusing an id on one connection", async () => {
+    const { client } = await start((env) => ({ status: 200, headers: [TEXT], body: `${String(env.HTTP_X_SECRET)} ${String(env.marker)}` }));
+    const c = await client();
+    const first = await c.request(cgiParams("GET", "/", { "x-secret": "s3cret" }), { id: 1 });
+    expect(parseCgiResponse(first.stdout).body.toString()).toBe("s3cret undefined");
+    const second = await c.request(cgiParams("GET", "/"), { id: 1 });
+    expect(parseCgiResponse(second.stdout).body.toString()).toBe("undefined undefined");
+  });
+
+  it("re-splits SCRIPT_NAME/PATH_INFO at the scriptName mount from REQUEST_URI, never slicing badly", async () => {
+    const { client } = await start((env) => ({ status: 200, headers: [TEXT], body: JSON.stringify([env.SCRIPT_NAME, env.PATH_INFO]) }), { scriptName: "/app" });
+    const c = await client();
+    const nginxStyle = (uri: string): Array<[string, string]> => cgiParams("GET", uri).map(([name, value]) => {
+      if (name === "SCRIPT_NAME") return [name, uri.split("?")[0] as string];
+      if (name === "PATH_INFO") return [name, ""];
+      return [name, value];
+    });
+    expect(parseCgiResponse((await c.request(nginxStyle("/app/x/y?z=1"), { id: 1 })).stdout).body.toString()).toBe('["/app","/x/y"]');
+    expect(parseCgiResponse((await c.request(nginxStyle("/app"), { id: 2 })).stdout).body.toString()).toBe('["/app",""]');
+    expect(parseCgiResponse((await c.request(nginxStyle("/application/x"), { id: 3 })).stdout).body.toString()).toBe('["/application/x",""]');
+  });
+
+  it("passes CONTENT_TYPE and CONTENT_LENGTH but never HTTP_CONTENT_TYPE or HTTP_CONTENT_LENGTH (nginx sends both)", async () => {
+    const { client } = await start((env) => ({ status: 200, headers: [TEXT], body: `${String(env.CONTENT_TYPE)} ${String(env.HTTP_CONTENT_TYPE)} ${String(env.HTTP_CONTENT_LENGTH)}` }));
+    const params: Array<[string, string]> = [...cgiParams("POST", "/", { "content-type": "text/plain" }, 2), ["HTTP_CONTENT_TYPE", "text/plain"], ["HTTP_CONTENT_LENGTH", "2"]];
+    const reply = await (await client()).request(params, { body: "hi" });
+    expect(parseCgiResponse(reply.stdout).body.toString()).toBe("text/plain undefined undefined");
+  });
+
+  it("listens on loopback port 9000 when no bind is given", async () => {
+    const { listenTarget } = await import("../../../src/server/fastcgi/listen.js");
+    expect(listenTarget(undefined, 9000)).toEqual({ kind: "tcp", host: "127.0.0.1", port: 9000 });
+    expect(listenTarget("fd:0", 9000)).toEqual({ kind: "fd", fd: 0 });
+  });
+});
