@@ -95,3 +95,41 @@ describe.runIf(runs)("examples/sum in a FastCGI pool behind nginx", () => {
     }
   });
 });
+
+describe.runIf(haveBinaries("nginx", "spawn-fcgi"))("a FastCGI pool on a socket handed over on fd 0 (spawn-fcgi)", () => {
+  it("serves through nginx from the inherited socket and reloads without a failed request", async () => {
+    const backendPort = await freePort();
+    const pool = await startPool({ spec: INTEROP_APP, server: "fastcgi", workers: 2, bind: "fd:0" }, {
+      prefix: ["spawn-fcgi", "-n", "-a", "127.0.0.1", "-p", String(backendPort), "--"],
+    });
+    const port = await freePort();
+    const dir = tempDir("tsgi-pool-fd0-");
+    chmodSync(dir.path, 0o755);
+    const conf = join(dir.path, "nginx.conf");
+    writeFileSync(conf, nginxConfig(dir.path, nginxFastCgiSite({ backend: `127.0.0.1:${backendPort}`, listen: `127.0.0.1:${port}`, keepConn: true })));
+    const nginx = await startDaemon("nginx", ["-g", "daemon off;", "-c", conf, "-p", dir.path], { port });
+    try {
+      const ok = await fetch(`http://127.0.0.1:${port}/sum?a=1&b=2`);
+      expect([ok.status, await ok.text()]).toEqual([200, "3"]);
+      expect((await pool.status()).url).toBe("fd:0");
+      let done = false;
+      const load = loadLoop(port, { path: "/pid", concurrency: 4, maxMs: 40_000, stop: () => done });
+      try {
+        pool.child.kill("SIGHUP");
+        await waitFor(async () => {
+          const status = await pool.status();
+          return status.processes.length === 2 && status.processes.every((w) => w.generation === 2 && w.state === "ready");
+        }, 30_000, "the reload");
+      } finally {
+        done = true;
+      }
+      const result = await load;
+      expect(result.failed, result.errors.join("\n")).toBe(0);
+      expect(result.pids.size).toBeGreaterThanOrEqual(3);
+    } finally {
+      await nginx.stop();
+      await pool.stop();
+      dir.remove();
+    }
+  }, 60_000);
+});

@@ -26,12 +26,14 @@ export interface PoolProcess {
 }
 
 /** Starts a pool master on a free port; waits for READY unless `waitReady` is false. */
-export async function startPool(options: Partial<PoolOptions> = {}, extra: { env?: Record<string, string>; waitReady?: boolean } = {}): Promise<PoolProcess> {
+export async function startPool(options: Partial<PoolOptions> = {}, extra: { env?: Record<string, string>; waitReady?: boolean; prefix?: string[] } = {}): Promise<PoolProcess> {
   const port = await freePort();
   const dir = tempDir("tsgi-pool-");
   const control = typeof options.controlSocket === "string" ? options.controlSocket : join(dir.path, "control.sock");
   const poolOptions: PoolOptions = { spec: APP, workers: 2, bind: `127.0.0.1:${port}`, controlSocket: control, graceMs: 5000, ...options };
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=tsgi-source", join(FIXTURES, "launcher.ts"), JSON.stringify(poolOptions)], {
+  const argv = [process.execPath, "--import", "tsx", "--conditions=tsgi-source", join(FIXTURES, "launcher.ts"), JSON.stringify(poolOptions)];
+  const [command, ...rest] = [...(extra.prefix ?? []), ...argv] as [string, ...string[]];
+  const child = spawn(command, rest, {
     cwd: ROOT,
     env: { ...process.env, ...extra.env },
     stdio: ["ignore", "pipe", "pipe"],
