@@ -53,8 +53,13 @@ interface WildcardEdge<T> {
   leaf: Leaf<T>;
 }
 
+const SMALL = 8;
+
 class Node<T> {
+  /** Static children; with few of them, also as parallel arrays compared in place (no slice, no hash). */
   statics: Map<string, Node<T>> | null = null;
+  staticKeys: string[] | null = null;
+  staticNodes: Array<Node<T>> | null = null;
   compounds: Array<CompoundEdge<T>> | null = null;
   param: Node<T> | null = null;
   wildcards: Array<WildcardEdge<T>> | null = null;
@@ -64,12 +69,6 @@ class Node<T> {
 interface MethodTree<T> {
   root: Node<T>;
   statics: Map<string, Leaf<T>>;
-}
-
-interface Found<T> {
-  leaf: Leaf<T>;
-  wildcard: WildcardEdge<T> | null;
-  groups: RegExpExecArray | null;
 }
 
 function conflict(method: string, pattern: string, existing: string): Error {
@@ -89,6 +88,7 @@ function conflict(method: string, pattern: string, existing: string): Error {
  */
 export class TrieRouter<T> implements Router<T> {
   readonly #trees = new Map<string, MethodTree<T>>();
+  readonly #state: WalkState<T> = { captures: [], wildcard: null, groups: null };
 
   add(method: string, pattern: string, value: T): void {
     let variants: Variant[];
@@ -117,7 +117,11 @@ export class TrieRouter<T> implements Router<T> {
       if (segment.kind === SegmentKind.Static) {
         node.statics ??= new Map();
         let next = node.statics.get(segment.text);
-        if (next === undefined) node.statics.set(segment.text, (next = new Node()));
+        if (next === undefined) {
+          node.statics.set(segment.text, (next = new Node()));
+          node.staticKeys = node.statics.size <= SMALL ? [...node.statics.keys()] : null;
+          node.staticNodes = node.statics.size <= SMALL ? [...node.statics.values()] : null;
+        }
         node = next;
       } else if (segment.kind === SegmentKind.Param) {
         names.push(segment.name);
@@ -146,22 +150,29 @@ export class TrieRouter<T> implements Router<T> {
     const leaf = tree.statics.get(path);
     if (leaf !== undefined) return { value: leaf.value, pattern: leaf.pattern, params: {} };
     if (path.charCodeAt(0) !== 47) return null;
-    const captures: string[] = [];
-    const found = walk(tree.root, path, 0, captures);
+    // One scratch state per router: find() is synchronous, so it is never shared by two lookups.
+    const state = this.#state;
+    state.captures.length = 0;
+    state.wildcard = null;
+    state.groups = null;
+    const found = walk(tree.root, path, 0, state);
     if (found === null) return null;
     const params: Params = {};
-    const { names } = found.leaf;
+    const { names } = found;
+    const { captures } = state;
     for (let i = 0; i < names.length; i++) params[names[i] as string] = captures[i] as string;
-    if (found.wildcard !== null && found.groups !== null) {
-      const { names: tail, wildcards } = found.wildcard;
+    const wildcard = state.wildcard as WildcardEdge<T> | null;
+    const groups = state.groups as RegExpExecArray | null;
+    if (wildcard !== null && groups !== null) {
+      const { names: tail, wildcards } = wildcard;
       for (let i = 0; i < tail.length; i++) {
-        const value = found.groups[i + 1];
+        const value = groups[i + 1];
         if (value === undefined) continue;
         const name = tail[i] as string;
         params[name] = wildcards.has(name) ? value.split("/") : value;
       }
     }
-    return { value: found.leaf.value, pattern: found.leaf.pattern, params };
+    return { value: found.value, pattern: found.pattern, params };
   }
 
   allowed(path: string): string[] {
@@ -171,18 +182,36 @@ export class TrieRouter<T> implements Router<T> {
   }
 }
 
+interface WalkState<T> {
+  captures: string[];
+  wildcard: WildcardEdge<T> | null;
+  groups: RegExpExecArray | null;
+}
+
 /** Depth-first, most specific child first; `pos` is the index of the `/` opening the next segment. */
-function walk<T>(node: Node<T>, path: string, pos: number, captures: string[]): Found<T> | null {
-  if (pos === path.length) return node.leaf === null ? null : { leaf: node.leaf, wildcard: null, groups: null };
+function walk<T>(node: Node<T>, path: string, pos: number, state: WalkState<T>): Leaf<T> | null {
+  if (pos === path.length) return node.leaf;
   let end = path.indexOf("/", pos + 1);
   if (end === -1) end = path.length;
-  if (node.statics !== null) {
+  const keys = node.staticKeys;
+  if (keys !== null) {
+    const length = end - pos - 1;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      if (key.length === length && path.startsWith(key, pos + 1)) {
+        const found = walk((node.staticNodes as Array<Node<T>>)[i] as Node<T>, path, end, state);
+        if (found !== null) return found;
+        break;
+      }
+    }
+  } else if (node.statics !== null) {
     const next = node.statics.get(path.slice(pos + 1, end));
     if (next !== undefined) {
-      const found = walk(next, path, end, captures);
+      const found = walk(next, path, end, state);
       if (found !== null) return found;
     }
   }
+  const { captures } = state;
   const depth = captures.length;
   if (node.compounds !== null) {
     const segment = path.slice(pos, end);
@@ -190,14 +219,14 @@ function walk<T>(node: Node<T>, path: string, pos: number, captures: string[]): 
       const groups = edge.regexp.exec(segment);
       if (groups === null) continue;
       for (let i = 1; i < groups.length; i++) captures.push(groups[i] as string);
-      const found = walk(edge.node, path, end, captures);
+      const found = walk(edge.node, path, end, state);
       if (found !== null) return found;
       captures.length = depth;
     }
   }
   if (node.param !== null && end > pos + 1) {
     captures.push(path.slice(pos + 1, end));
-    const found = walk(node.param, path, end, captures);
+    const found = walk(node.param, path, end, state);
     if (found !== null) return found;
     captures.length = depth;
   }
@@ -205,7 +234,11 @@ function walk<T>(node: Node<T>, path: string, pos: number, captures: string[]): 
     const rest = pos === 0 ? path : path.slice(pos);
     for (const edge of node.wildcards) {
       const groups = edge.regexp.exec(rest);
-      if (groups !== null) return { leaf: edge.leaf, wildcard: edge, groups };
+      if (groups !== null) {
+        state.wildcard = edge;
+        state.groups = groups;
+        return edge.leaf;
+      }
     }
   }
   return null;
