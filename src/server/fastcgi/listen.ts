@@ -1,5 +1,5 @@
 /** Listening on TCP, a unix socket, or a socket inherited on a file descriptor; shared by the FastCGI and SCGI servers. @module */
-import { fstatSync, unlinkSync } from "node:fs";
+import { chmodSync, fstatSync, unlinkSync } from "node:fs";
 import { connect, type Server } from "node:net";
 import { parseBind, type ListenTarget } from "../bind.js";
 
@@ -47,10 +47,10 @@ async function staleUnixSocket(path: string): Promise<boolean> {
 
 /**
  * Starts `server` listening on `target`. A unix socket file left by a dead process is replaced;
- * one still in use is an error. For `fd`, the descriptor must be a socket (checked first, so the
+ * one still in use is an error; `socketMode` sets the new socket file's permissions. For `fd`, the descriptor must be a socket (checked first, so the
  * error explains how to run the server rather than failing obscurely).
  */
-export async function listenOn(server: Server, target: ListenTarget, protocol: string): Promise<void> {
+export async function listenOn(server: Server, target: ListenTarget, protocol: string, socketMode?: number): Promise<void> {
   if (target.kind === "fd") {
     let isSocket = false;
     try {
@@ -83,6 +83,7 @@ export async function listenOn(server: Server, target: ListenTarget, protocol: s
     else if (target.kind === "unix") server.listen(target.path);
     else server.listen(target.port, target.host);
   });
+  if (target.kind === "unix" && socketMode !== undefined) chmodSync(target.path, socketMode);
 }
 
 /** The TCP port the server got (for port 0), or undefined. */

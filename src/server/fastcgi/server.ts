@@ -75,7 +75,7 @@ export const serveFastCgi: StartServer<FastCgiServerOptions> = async (app: App, 
     connections.add(new FastCgiConnection(socket, host));
   });
   server.maxConnections = settings.maxConns;
-  await listenOn(server, target, "FastCGI");
+  await listenOn(server, target, "FastCGI", options.socketMode);
   const port = target.kind === "tcp" ? boundPort(server) : undefined;
   const url = describeBind(target.kind === "tcp" ? { ...target, port: port ?? target.port } : target, "fastcgi");
 

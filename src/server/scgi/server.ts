@@ -55,7 +55,7 @@ export const serveScgi: StartServer<ScgiServerOptions> = async (app: App, option
     connections.add(new ScgiConnection(socket, host));
   });
   server.maxConnections = settings.maxConns;
-  await listenOn(server, target, "SCGI");
+  await listenOn(server, target, "SCGI", options.socketMode);
   const port = target.kind === "tcp" ? boundPort(server) : undefined;
   const url = describeBind(target.kind === "tcp" ? { ...target, port: port ?? target.port } : target, "scgi");
 

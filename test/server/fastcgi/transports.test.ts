@@ -1,7 +1,7 @@
 // Where the FastCGI server listens: a unix socket (stale file replaced), a listening socket on fd 0
 // handed over by spawn-fcgi, and a clear message when run by hand with nothing on fd 0.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -28,6 +28,18 @@ describe("FastCGI transports", () => {
       const c = await FastCgiClient.connect(path);
       expect(parseCgiResponse((await c.request(cgiParams("GET", "/"))).stdout).body.toString()).toBe("via unix");
       c.close();
+    } finally {
+      await server.close({ graceMs: 50 });
+      dir.remove();
+    }
+  });
+
+  it("sets the unix socket's permissions with socketMode", async () => {
+    const dir = tempDir();
+    const path = join(dir.path, "mode.sock");
+    const server = await serveFastCgi(() => ({ status: 200, headers: [] }), { bind: `unix:${path}`, socketMode: 0o660, log: memorySink() });
+    try {
+      expect(statSync(path).mode & 0o777).toBe(0o660);
     } finally {
       await server.close({ graceMs: 50 });
       dir.remove();
