@@ -51,6 +51,8 @@ export interface ServeHandle {
   close(options?: { graceMs?: number }): Promise<void>;
   /** Resolves once stopped (by `close()` or a signal) and the shutdown hook has run. */
   readonly stopped: Promise<void>;
+  /** The exit code the process should end with once stopped (0, or the pool's code after a boot-failure storm). */
+  readonly exitCode: Promise<number>;
 }
 
 /** An error starting a server; the message is one line naming the fix. */
@@ -95,7 +97,12 @@ function serverOptionsOf(options: ServeOptions, log: LogSink): ServerOptions & R
   return out;
 }
 
-type PoolStart = (options: Record<string, unknown>) => Promise<{ close?(options?: { graceMs?: number }): Promise<void>; url?: string; stopped?: Promise<void> } | void>;
+type PoolStart = (options: Record<string, unknown>) => Promise<{
+  close?(options?: { graceMs?: number }): Promise<void>;
+  url?: string;
+  stopped?: Promise<void>;
+  result?: Promise<{ code?: number }>;
+} | void>;
 
 async function servePoolOf(spec: string | undefined, kind: ServerKind, options: ServeOptions, log: LogSink): Promise<ServeHandle> {
   if (spec === undefined) throw new ServeError("workers > 1 needs a module spec: each worker loads the app itself (tsgi serve app.js --workers 2, or serve(\"app.js\", { workers: 2 }))");
@@ -103,7 +110,9 @@ async function servePoolOf(spec: string | undefined, kind: ServerKind, options: 
   const servePool = await importExport<PoolStart>("./pool/index.js", "servePool", "the pool (--workers)");
   const pool = await servePool({ ...serverOptionsOf(options, log), spec, server: kind, workers: options.workers, cwd: options.cwd });
   const close = pool?.close?.bind(pool) ?? (async () => undefined);
-  return { kind: "pool", url: pool?.url, server: undefined, close, stopped: pool?.stopped ?? Promise.resolve() };
+  const stopped = pool?.stopped ?? Promise.resolve();
+  const exitCode = pool?.result !== undefined ? pool.result.then((result) => result.code ?? 0) : stopped.then(() => 0);
+  return { kind: "pool", url: pool?.url, server: undefined, close, stopped, exitCode };
 }
 
 /**
@@ -133,8 +142,8 @@ export async function serve(target: App | Service | string, options: ServeOption
 
   if (kind === "cgi") {
     const { runCgi } = await import("./cgi/index.js");
-    await runCgi(service, { development: options.development === true });
-    return { kind, url: undefined, server: undefined, close: async () => undefined, stopped: Promise.resolve() };
+    const code = await runCgi(service, { development: options.development === true, exit: false });
+    return { kind, url: undefined, server: undefined, close: async () => undefined, stopped: Promise.resolve(), exitCode: Promise.resolve(code) };
   }
 
   const entry = SERVER_MODULES[kind];
@@ -168,7 +177,7 @@ export async function serve(target: App | Service | string, options: ServeOption
     let resolveStopped!: () => void;
     stopped = new Promise((resolve) => { resolveStopped = resolve; });
     const plainClose = close;
-    return { kind, url: server.url, server, close: (o) => plainClose(o).finally(resolveStopped), stopped };
+    return { kind, url: server.url, server, close: (o) => plainClose(o).finally(resolveStopped), stopped, exitCode: stopped.then(() => 0) };
   }
   const queue = new SignalQueue(["SIGTERM", "SIGINT"], options.signals === true || options.signals === undefined ? process : options.signals);
   const graceMs = options.graceMs ?? 30_000;
@@ -179,5 +188,5 @@ export async function serve(target: App | Service | string, options: ServeOption
     await loop;
   };
   stopped = loop.then(() => stopping);
-  return { kind, url: server.url, server, close: closeAndEndLoop, stopped };
+  return { kind, url: server.url, server, close: closeAndEndLoop, stopped, exitCode: stopped.then(() => 0) };
 }

@@ -1,0 +1,106 @@
+/** `tsgi serve MODULE[:EXPORT]`: parse the options, then hand over to `serve()` (or the reloader). @module */
+import { parseBind } from "../server/bind.js";
+import { serve, type ServeOptions } from "../server/serve.js";
+import { integerOption, optionHelp, parseOptions, secondsOption, type OptionTable } from "./args.js";
+import { UsageError } from "./errors.js";
+
+const SERVERS = ["auto", "http", "cgi", "fastcgi", "scgi"] as const;
+
+/** The options of `tsgi serve`. */
+export const SERVE_OPTIONS: OptionTable = {
+  server: { type: "string", value: "KIND", help: "auto (default), http, cgi, fastcgi or scgi" },
+  bind: { type: "string", short: "b", value: "ADDR", help: "HOST:PORT, [IPV6]:PORT, :PORT, unix:PATH or fd:N (default 127.0.0.1:8000)" },
+  workers: { type: "string", short: "w", value: "N", help: "processes to run; more than 1 starts the pre-fork pool (default 1)" },
+  reload: { type: "boolean", help: "restart when a source file changes (development)" },
+  development: { type: "boolean", help: "error stacks reach the client (never in production)" },
+  grace: { type: "string", value: "SECONDS", help: "how long a stop waits for requests in flight (default 30)" },
+  "script-name": { type: "string", value: "PATH", help: "the app's mount point when the front server does not say it" },
+  timeout: { type: "string", value: "SECONDS", help: "pool: per-request timeout (the request's signal fires, 504)" },
+  "max-requests": { type: "string", value: "N", help: "pool: recycle a worker after about N requests" },
+  "max-requests-jitter": { type: "string", value: "N", help: "pool: up to N more per worker, so they recycle apart" },
+  "status-path": { type: "string", value: "PATH", help: "pool: serve the pool's status at this path" },
+  "control-socket": { type: "string", value: "PATH", help: "pool: where `tsgi status` finds the master" },
+  help: { type: "boolean", short: "h", help: "show this help" },
+};
+
+export const SERVE_USAGE = `Usage: tsgi serve MODULE[:EXPORT] [options]
+
+Serves an app: MODULE's default export, a named export (app.js:api), or a factory called once
+per process (app.js:createApp()). .js always; .ts through tsx, for development.
+
+Options:
+${optionHelp(SERVE_OPTIONS)}
+
+Examples:
+  tsgi serve dist/app.js --bind 0.0.0.0:8000
+  tsgi serve examples/sum/app.ts --reload --development
+  tsgi serve dist/app.js:createApp() --server fastcgi --bind unix:/run/app.sock --workers 4
+`;
+
+/** Turns parsed flags into serve() options; every mistake is a UsageError. */
+export function serveOptionsFrom(values: Record<string, string | boolean | string[] | undefined>): ServeOptions {
+  const options: ServeOptions = {};
+  const server = values.server;
+  if (server !== undefined) {
+    if (!(SERVERS as readonly string[]).includes(String(server))) throw new UsageError(`--server must be one of ${SERVERS.join(", ")}; got ${JSON.stringify(server)}`);
+    options.server = server as NonNullable<ServeOptions["server"]>;
+  }
+  if (values.bind !== undefined) {
+    try {
+      options.bind = parseBind(String(values.bind));
+    } catch (error) {
+      throw new UsageError(`--bind: ${(error as Error).message}`);
+    }
+  }
+  const workers = integerOption(values, "workers", 1);
+  if (workers !== undefined) options.workers = workers;
+  if (values.development === true) options.development = true;
+  const grace = secondsOption(values, "grace");
+  if (grace !== undefined) options.graceMs = grace;
+  if (values["script-name"] !== undefined) options.scriptName = String(values["script-name"]);
+  const pool: Record<string, unknown> = {};
+  const timeout = secondsOption(values, "timeout");
+  if (timeout !== undefined) pool.timeoutMs = timeout;
+  const maxRequests = integerOption(values, "max-requests", 1);
+  if (maxRequests !== undefined) pool.maxRequests = maxRequests;
+  const jitter = integerOption(values, "max-requests-jitter", 0);
+  if (jitter !== undefined) pool.maxRequestsJitter = jitter;
+  if (values["status-path"] !== undefined) pool.statusPath = String(values["status-path"]);
+  if (values["control-socket"] !== undefined) pool.controlSocket = String(values["control-socket"]);
+  if (Object.keys(pool).length > 0) {
+    if ((workers ?? 1) < 2) throw new UsageError(`${Object.keys(pool).map((key) => `--${key.replace(/Ms$/, "").replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())}`).join(", ")} need the pool: add --workers N (N >= 2)`);
+    options.serverOptions = pool;
+  }
+  return options;
+}
+
+/**
+ * Runs `tsgi serve`. Resolves with the exit code once the server has stopped (SIGTERM/SIGINT).
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await serveCommand(["dist/app.js", "--bind", "127.0.0.1:8000"]);
+ * ```
+ */
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseOptions(argv, SERVE_OPTIONS, "serve");
+  if (values.help === true) {
+    process.stdout.write(SERVE_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(positionals.length === 0
+      ? "tsgi serve needs the app: tsgi serve MODULE[:EXPORT], e.g. tsgi serve dist/app.js (tsgi serve --help)"
+      : `tsgi serve takes one app; got ${positionals.join(" ")} (quote a spec with spaces)`);
+  }
+  const spec = positionals[0] as string;
+  const options = serveOptionsFrom(values);
+  if (values.reload === true && process.env.TSGI_RELOAD_CHILD === undefined) {
+    if (options.server === "cgi") throw new UsageError("--reload does not apply to CGI: the web server starts a fresh process per request");
+    const { runReloader } = await import("./reload.js");
+    return runReloader(argv.filter((arg) => arg !== "--reload"), spec);
+  }
+  const handle = await serve(spec, options);
+  await handle.stopped;
+  return handle.exitCode;
+}
