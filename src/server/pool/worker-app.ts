@@ -31,7 +31,7 @@ export class PendingRequests {
 
 function timeoutReply(ms: number): Reply {
   const text = `The app did not answer within ${ms} ms.\n`;
-  return { status: 504, headers: [["content-type", "text/plain; charset=utf-8"], ["content-length", String(Buffer.byteLength(text))], ["connection", "close"]], body: text };
+  return { status: 504, headers: [["content-type", "text/plain; charset=utf-8"], ["content-length", String(Buffer.byteLength(text))]], body: text };
 }
 
 /**
