@@ -1,0 +1,116 @@
+/**
+ * The same decorator-route framework app, unchanged, on the HTTP server, as a CGI process and on
+ * the FastCGI server, each through lint and with real requests.
+ */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { memorySink } from "tsgi";
+import { serveFastCgi } from "tsgi/fastcgi";
+import { serveHttp } from "tsgi/http";
+import { lint } from "tsgi/lint";
+import type { RunningServer } from "tsgi/server";
+import { cgiParams, parseCgiResponse } from "../support/cgi-response.js";
+import { FastCgiClient, fastCgiFetch } from "../support/fastcgi-client.js";
+import { bookshop } from "./fixtures/bookshop.js";
+
+interface Answer {
+  status: number;
+  header(name: string): string | undefined;
+  text: string;
+}
+
+type Send = (method: string, path: string, init?: { body?: string; type?: string }) => Promise<Answer>;
+
+function fromCgi(output: Buffer): Answer {
+  const parsed = parseCgiResponse(output);
+  return {
+    status: parsed.status,
+    header: (name) => parsed.headers.find(([key]) => key === name.toLowerCase())?.[1],
+    text: parsed.body.toString("utf8"),
+  };
+}
+
+/** The cases every server must answer the same way. */
+function sameAnswers(name: string, send: () => Send): void {
+  describe(name, () => {
+    it("serves decorator routes through a mount, with validated query and reversed URLs", async () => {
+      const list = await send()("GET", "/api/books?page=2");
+      expect(list.status).toBe(200);
+      expect(JSON.parse(list.text)).toEqual({ page: 2, titles: ["Dune", "Emma"], self: "/api/books?page=2" });
+      const book = await send()("GET", "/api/books/0");
+      expect([book.status, book.header("content-type"), book.text]).toEqual([200, "text/html; charset=utf-8", "<h1>Dune</h1>"]);
+    });
+
+    it("answers invalid input with 400 problem+json naming the field", async () => {
+      const bad = await send()("GET", "/api/books?page=zero");
+      expect(bad.status).toBe(400);
+      expect(bad.header("content-type")).toBe("application/problem+json");
+      expect(JSON.parse(bad.text)["invalid-params"]).toEqual([{ in: "query", name: "page", reason: expect.any(String) }]);
+    });
+
+    it("reads a posted form and redirects to the new book's URL under the mount", async () => {
+      const created = await send()("POST", "/api/books", { body: "title=Ulysses&year=1922", type: "application/x-www-form-urlencoded" });
+      expect(created.status).toBe(303);
+      expect(created.header("location")).toMatch(/^\/api\/books\/\d+$/);
+    });
+
+    it("404s and 405s with Allow", async () => {
+      expect((await send()("GET", "/nowhere")).status).toBe(404);
+      const wrong = await send()("DELETE", "/api/books");
+      expect(wrong.status).toBe(405);
+      expect(wrong.header("allow")).toBe("GET, HEAD, OPTIONS, POST");
+    });
+  });
+}
+
+let http: RunningServer | undefined;
+let fastcgi: RunningServer | undefined;
+let client: FastCgiClient | undefined;
+
+beforeAll(async () => {
+  http = await serveHttp(lint()(bookshop()), { bind: "127.0.0.1:0", log: memorySink() });
+  fastcgi = await serveFastCgi(lint()(bookshop()), { bind: "127.0.0.1:0", log: memorySink() });
+  client = await FastCgiClient.connect(fastcgi.port);
+});
+
+afterAll(async () => {
+  client?.socket.destroy();
+  await http?.close({ graceMs: 100 });
+  await fastcgi?.close({ graceMs: 100 });
+});
+
+sameAnswers("on the HTTP server (serveHttp)", () => async (method, path, init = {}) => {
+  const response = await fetch(`${http?.url.replace(/\/$/, "")}${path}`, {
+    method, redirect: "manual",
+    ...(init.body !== undefined ? { body: init.body, headers: { "content-type": init.type ?? "text/plain" } } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, header: (name) => response.headers.get(name) ?? undefined, text };
+});
+
+let nextId = 1;
+sameAnswers("on the FastCGI server (serveFastCgi)", () => async (method, path, init = {}) => {
+  const body = init.body === undefined ? undefined : Buffer.from(init.body);
+  const headers = init.type === undefined ? {} : { "content-type": init.type };
+  const result = await fastCgiFetch(client as FastCgiClient, cgiParams(method, path, headers, body?.length), { id: nextId++, keepConn: true, ...(body !== undefined ? { body } : {}) });
+  return fromCgi(result.stdout);
+});
+
+const CGI_SCRIPT = fileURLToPath(new URL("./fixtures/bookshop-cgi.ts", import.meta.url));
+sameAnswers("as a CGI process (runCgi)", () => async (method, path, init = {}) => {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? "" };
+  for (const [key, value] of cgiParams(method, path, init.type === undefined ? {} : { "content-type": init.type }, init.body === undefined ? undefined : Buffer.byteLength(init.body))) {
+    env[key] = value;
+  }
+  env.SERVER_NAME = "localhost";
+  const child = spawn(process.execPath, ["--conditions=tsgi-source", "--import", "tsx", CGI_SCRIPT], { env, stdio: ["pipe", "pipe", "pipe"] });
+  const out: Buffer[] = [];
+  let err = "";
+  child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
+  child.stderr.on("data", (chunk: Buffer) => { err += chunk.toString(); });
+  child.stdin.end(init.body ?? "");
+  const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
+  expect(code, err).toBe(0);
+  return fromCgi(Buffer.concat(out));
+});
