@@ -1,0 +1,4 @@
+import { serverConformance } from "../conformance/cases.js";
+import { inProcessCgi } from "./harness.js";
+
+serverConformance({ start: async (app) => inProcessCgi(app) });
