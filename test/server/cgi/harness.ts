@@ -93,18 +93,19 @@ export function inProcessCgi(app: App): ConformanceServer {
     async disconnectMidReply(path) {
       const signals = new EventEmitter();
       const chunks: Buffer[] = [];
-      let stdout: Writable | undefined;
+      const pipe: { stdout?: Writable } = {};
       let dropped = false;
       const dropAfterBody = (): void => {
         if (dropped || Buffer.concat(chunks).indexOf("\r\n\r\n") === -1) return;
         dropped = true;
         // The web server lost the client: it closes the pipe and sends SIGTERM, as lighttpd and Apache do.
         setImmediate(() => {
-          stdout?.destroy(Object.assign(new Error("write EPIPE"), { code: "EPIPE" }));
+          pipe.stdout?.destroy(Object.assign(new Error("write EPIPE"), { code: "EPIPE" }));
           signals.emit("SIGTERM");
         });
       };
-      stdout = slowStdout(chunks, dropAfterBody);
+      const stdout = slowStdout(chunks, dropAfterBody);
+      pipe.stdout = stdout;
       stdout.on("error", () => undefined);
       const done = runCgi(app, { env: cgiVariables("GET", path, [], undefined), stdout, stderr, signals, exit: false });
       while (!dropped) await new Promise((resolve) => setTimeout(resolve, 5));
