@@ -9,6 +9,7 @@ import { streamSink } from "../../gateway/log.js";
 import type { RunningServer, ServerOptions, StartServer } from "../types.js";
 import { WORKER_CONFIG_ENV, type PoolServerKind, type WorkerConfig } from "./options.js";
 import { isMasterMessage, type MasterMessage, type WorkerMessage } from "./protocol.js";
+import { watchParent } from "./orphan-watch.js";
 import { EventQueue } from "./queue.js";
 import type { PoolStatus } from "./status.js";
 import { PendingRequests, withStatusPath, withTimeout } from "./worker-app.js";
@@ -96,6 +97,7 @@ async function main(config: WorkerConfig): Promise<void> {
     send({ tsgi: "status?", requestId });
   });
 
+  watchParent(process.ppid);
   let startupRan = false;
   try {
     const { loadService } = await import("../load.js");

@@ -74,6 +74,16 @@ describe("pool recovery (real processes)", () => {
     await waitFor(() => pids.every((pid) => !alive(pid)), 10_000, `workers ${pids.join(", ")} to exit`);
   });
 
+  it("a worker stuck in a busy loop exits too when the master is killed with -9", async () => {
+    pool = await startPool({ workers: 2 });
+    const pids = readyPids(await pool.status());
+    void get(pool.port, "/spin", { timeoutMs: 15_000 }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    pool.child.kill("SIGKILL");
+    await pool.exited;
+    await waitFor(() => pids.every((pid) => !alive(pid)), 10_000, `workers ${pids.join(", ")} (one spinning) to exit`);
+  });
+
   it("runs the startup hook before traffic and the shutdown hook on a graceful stop", async () => {
     const log = join(process.env.TMPDIR ?? "/tmp", `tsgi-hooks-${process.pid}.log`);
     writeFileSync(log, "");
