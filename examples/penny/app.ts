@@ -15,7 +15,6 @@ import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { z } from "zod";
 import { factory, stack, type App, type Middleware, type Service } from "tsgi";
 import { createApp, redirect, type Context } from "tsgi/framework";
 import { formLogin, getUser, safeRedirect, sessionUser } from "tsgi/middleware/auth";
@@ -71,12 +70,20 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): PennyOptio
 const LAST_SEARCH = "penny_last";
 const MAX_TERMS = 100;
 
-const BookInput = z.object({
-  isbn: z.string().transform((s) => s.replace(/[-\s]/g, "").toUpperCase()).pipe(z.string().regex(/^(?:\d{9}[\dX]|\d{13})$/, "an ISBN has 10 or 13 digits")),
-  title: z.string().trim().min(1, "the title is missing").max(200, "at most 200 characters"),
-  author: z.string().trim().min(1, "the author is missing").max(200, "at most 200 characters"),
-  year: z.string().trim().regex(/^(?:\d{1,4})?$/, "the year is a number like 1965").transform((s) => (s === "" ? null : Number(s))),
-});
+/**
+ * The "add a book" form's schema. zod is imported on first use: it costs ~50–250 ms to load, which a
+ * CGI process (one request per process) should only pay when it validates a form.
+ */
+async function bookSchema() {
+  const { z } = await import("zod");
+  return z.object({
+    isbn: z.string().transform((s) => s.replace(/[-\s]/g, "").toUpperCase()).pipe(z.string().regex(/^(?:\d{9}[\dX]|\d{13})$/, "an ISBN has 10 or 13 digits")),
+    title: z.string().trim().min(1, "the title is missing").max(200, "at most 200 characters"),
+    author: z.string().trim().min(1, "the author is missing").max(200, "at most 200 characters"),
+    year: z.string().trim().regex(/^(?:\d{1,4})?$/, "the year is a number like 1965").transform((s) => (s === "" ? null : Number(s))),
+  });
+}
+let BookInput: ReturnType<typeof bookSchema> | undefined;
 
 /** The directory of Penny's static files, next to the source (also when running from dist/). */
 function publicDir(): string {
@@ -135,7 +142,7 @@ export function pennyPages(library: Library): App {
     if (user === undefined) return redirect(`${ctx.env.SCRIPT_NAME}/login?next=${encodeURIComponent("/books/new")}`, 303);
     const form = await ctx.form();
     const draft: BookDraft = { isbn: text(form, "isbn"), title: text(form, "title"), author: text(form, "author"), year: text(form, "year") };
-    const parsed = BookInput.safeParse(draft);
+    const parsed = (await (BookInput ??= bookSchema())).safeParse(draft);
     if (!parsed.success) {
       const problems: Record<string, string> = {};
       for (const issue of parsed.error.issues) problems[String(issue.path[0])] ??= issue.message;

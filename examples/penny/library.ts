@@ -48,6 +48,7 @@ export class Library {
     this.db.pragma("busy_timeout = 5000"); // first: other processes may be creating the file right now
     this.db.pragma("journal_mode = WAL");
     this.db.exec(SCHEMA);
+    if (this.db.prepare("SELECT 1 FROM books LIMIT 1").get() !== undefined) return; // filled on an earlier run
     const insert = this.db.prepare("INSERT OR IGNORE INTO books (isbn, title, author, year) VALUES (@isbn, @title, @author, @year)");
     this.db.transaction(() => { for (const book of SEED_BOOKS) insert.run(book); })();
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { callApp, HttpError, readBody, RequestInput, type App } from "tsgi";
+import { lint } from "tsgi/lint";
 import { buildEnv, request } from "tsgi/testing";
 import { bodyLimit } from "tsgi/middleware/body-limit";
 import { errorPages } from "tsgi/middleware/error-pages";
@@ -29,7 +30,7 @@ describe("bodyLimit", () => {
     env["tsgi.input"] = new RequestInput((async function* () {
       for (let i = 0; i < 1000; i++) { produced += 100; yield new Uint8Array(100); }
     })());
-    const reply = await callApp(app, env);
+    const reply = await callApp(lint()(app), env);
     expect(reply.status).toBe(413);
     expect(produced).toBeLessThanOrEqual(1100); // stopped reading early: not the whole 100 kB
   });

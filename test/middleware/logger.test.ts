@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HttpError, memorySink, stack, type App } from "tsgi";
+import { lint } from "tsgi/lint";
 import { request } from "tsgi/testing";
 import { clfDate, logger } from "tsgi/middleware/logger";
 import { getRequestId, requestId } from "tsgi/middleware/request-id";
@@ -43,7 +44,7 @@ describe("logger", () => {
   it("counts streamed bytes and logs when the stream ends, not before", async () => {
     const sink = memorySink();
     const streaming: App = () => ({ status: 200, headers: [], body: (async function* () { yield "abc"; yield new Uint8Array(4); })() });
-    const app = logger({ sink, format: "json" })(streaming);
+    const app = lint()(logger({ sink, format: "json" })(streaming));
     const reply = await app((await import("tsgi/testing")).buildEnv("GET", "/s"));
     expect(sink.lines).toHaveLength(0);
     for await (const _ of reply.body as AsyncIterable<unknown>) { /* drain */ }

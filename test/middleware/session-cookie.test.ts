@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { errorReply, type App } from "tsgi";
+import { lint } from "tsgi/lint";
 import { request } from "tsgi/testing";
 import { getSession, sessions } from "tsgi/middleware/session";
 import { Jar, manualClock } from "./support.js";
@@ -156,7 +157,7 @@ describe("cookie sessions", () => {
 
   it("refuses to write a cookie over 4096 bytes with an error that names the fix", async () => {
     const logs: string[] = [];
-    const inner = sessions({ keys: [KEY_A] })(counter);
+    const inner = lint()(sessions({ keys: [KEY_A] })(counter));
     const error = await Promise.resolve(inner(
       (await import("tsgi/testing")).buildEnv("GET", "/?big=5000", { env: { "tsgi.errors": { write: (m: string) => logs.push(m) } } }),
     )).then(() => undefined, (thrown: unknown) => thrown as Error & { status: number; expose: boolean });
