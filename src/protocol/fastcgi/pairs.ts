@@ -1,6 +1,23 @@
 /** FastCGI name-value pairs (specification section 3.4): 1- or 4-byte lengths, then the bytes. @module */
 import { FastCgiProtocolError } from "./errors.js";
 
+/** Node's Buffer slicing primitives, which skip `toString`'s argument handling (present since Node 0.x). */
+interface SliceBuffer extends Buffer {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+}
+
+const FAST_SLICES = typeof (Buffer.prototype as Partial<SliceBuffer>).latin1Slice === "function"
+  && typeof (Buffer.prototype as Partial<SliceBuffer>).utf8Slice === "function";
+
+function latin1(buf: Buffer, start: number, end: number): string {
+  return FAST_SLICES ? (buf as SliceBuffer).latin1Slice(start, end) : buf.toString("latin1", start, end);
+}
+
+function utf8(buf: Buffer, start: number, end: number): string {
+  return FAST_SLICES ? (buf as SliceBuffer).utf8Slice(start, end) : buf.toString("utf8", start, end);
+}
+
 /** Limits for {@link decodePairs}. */
 export interface PairLimits {
   /** Most pairs accepted; more throw. */
@@ -45,7 +62,7 @@ export function decodePairs(buf: Buffer, limits: PairLimits): Array<[string, str
     if (pairs.length === limits.maxCount) throw new FastCgiProtocolError(`more than ${limits.maxCount} name-value pairs`);
     const valueStart = off + nameLength;
     off = valueStart + valueLength;
-    pairs.push([buf.toString("latin1", valueStart - nameLength, valueStart), valueLength === 0 ? "" : buf.toString("utf8", valueStart, off)]);
+    pairs.push([latin1(buf, valueStart - nameLength, valueStart), valueLength === 0 ? "" : utf8(buf, valueStart, off)]);
   }
   return pairs;
 }
