@@ -31,7 +31,7 @@ function table(group) {
   const throughput = group.unit === "req/s";
   const head = throughput
     ? [cell(group.title.split(":")[0]), "req/s", baselineLabel(group), "p50 ms", "p99 ms", "RSS idle", "RSS under load"]
-    : ["", group.unit, baselineLabel(group), "p90 ms"];
+    : ["", group.unit, baselineLabel(group), ...(group.rows.some((row) => row.timing?.p90 ?? row.latency?.p90) ? ["p90 ms"] : [])];
   const lines = [`| ${head.join(" | ")} |`, `|${head.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`];
   for (const row of group.rows) {
     const name = row.tsgi ? `**${cell(row.label)}**` : cell(row.label);
@@ -48,7 +48,7 @@ function table(group) {
       lines.push(`| ${name} | ${formatNumber(row.value)}${errors} | ${ratioText} | ${row.latency?.p50?.toFixed(2) ?? ""} | ${row.latency?.p99?.toFixed(2) ?? ""} | ${kb(row.rss?.idleKb)} | ${kb(row.rss?.loadKb)} |`);
     } else {
       const p90 = row.timing?.p90 ?? row.latency?.p90;
-      lines.push(`| ${name} | ${formatNumber(row.value)} | ${ratioText} | ${p90 === undefined ? "" : p90.toFixed(2)} |`);
+      lines.push(`| ${name} | ${formatNumber(row.value)} | ${ratioText} |${head.length > 3 ? ` ${p90 === undefined ? "" : p90.toFixed(2)} |` : ""}`);
     }
   }
   return lines.join("\n");
@@ -89,7 +89,7 @@ function machineSection(meta) {
   return [
     `- **When**: ${meta.date}${meta.commit ? `, commit \`${meta.commit}\`` : ""}; the whole run took ${Math.floor(meta.elapsedSec / 60)} min ${meta.elapsedSec % 60} s.`,
     `- **Machine**: ${meta.cpu}, ${meta.cores} cores; Node ${meta.node}. CPU placement: ${meta.pinning}.`,
-    `- **Load**: wrk, ${s.connections} keep-alive connections, ${s.warmup} s warm-up then ${s.seconds} s measured per row; all traffic on 127.0.0.1.`,
+    `- **Load**: wrk, ${s.connections} keep-alive connections, ${s.warmup} s warm-up, then ${s.rounds} rounds of ${s.seconds} s per row, interleaved across the rows of a table; a row's number is its best round. All traffic on 127.0.0.1.`,
     `- **Tools**: ${tools}.`,
     `- **Peers**: ${peers}.`,
   ].join("\n");
@@ -114,6 +114,8 @@ export function markdown(report) {
     "One run of `npm run bench`: every row below was measured in the same run on the same machine, so compare",
     "rows with each other, not with numbers from another machine. Ratios are against the baseline named in each",
     "table's third column (raw node:http unless stated). tsgi rows are in **bold** and blue in the charts.",
+    "Each row's median round is in `bench/results/latest.json` beside its best; a wide gap between them means the",
+    "machine was busy with other work during the run, and the ratios are rough.",
     "How the run works, and how to run part of it: [bench/README.md](../bench/README.md).",
     "",
     machineSection(report.meta),

@@ -3,6 +3,7 @@
 //
 //   node bench/run.mjs [--only http,nginx,cgi,pool,router] [--quick] [--rounds N] [--seconds N]
 //                      [--warmup N] [--connections N] [--workers N] [--no-report]
+// A partial run (--only or --quick) writes bench/results/partial.json and leaves the docs alone.
 //
 // Build first (npm run build): the tsgi rows load dist/. A tsgi part that is not built yet is reported
 // as "not available", never a crash; a row that fails is reported with its error and the run goes on.
@@ -35,19 +36,19 @@ const { values: flags } = parseArgs({
 });
 
 if (flags.help) {
-  process.stdout.write(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(0, 10).map((line) => line.replace(/^\/\/ ?/, "")).join("\n") + "\n");
+  process.stdout.write(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(0, 11).map((line) => line.replace(/^\/\/ ?/, "")).join("\n") + "\n");
   process.exit(0);
 }
 
 const settings = {
-  rounds: Number(flags.rounds ?? (flags.quick ? 1 : 3)),
-  seconds: Number(flags.seconds ?? (flags.quick ? 2 : 3)),
+  rounds: Number(flags.rounds ?? (flags.quick ? 1 : 5)),
+  seconds: Number(flags.seconds ?? 2),
   warmup: Number(flags.warmup ?? 1),
   connections: Number(flags.connections ?? 50),
   workers: Number(flags.workers ?? 2),
-  cgiRuns: flags.quick ? 10 : 45,
-  cgiSeconds: flags.quick ? 2 : 3,
-  routerMs: flags.quick ? 200 : 400,
+  cgiRuns: flags.quick ? 10 : 50,
+  cgiSeconds: 2,
+  routerMs: flags.quick ? 200 : 300,
 };
 for (const [name, value] of Object.entries(settings)) {
   if (!Number.isFinite(value) || value < 0 || (value === 0 && name !== "warmup")) {
@@ -120,10 +121,12 @@ const report = {
   },
   groups: results,
 };
+const partial = flags.only !== undefined || flags.quick;
+const out = `bench/results/${partial ? "partial" : "latest"}.json`;
 mkdirSync(`${ROOT}bench/results`, { recursive: true });
-writeFileSync(`${ROOT}bench/results/latest.json`, JSON.stringify(report, null, 2) + "\n");
-process.stderr.write(`results: bench/results/latest.json\n`);
-if (!flags["no-report"]) {
+writeFileSync(`${ROOT}${out}`, JSON.stringify(report, null, 2) + "\n");
+process.stderr.write(`results: ${out}\n`);
+if (!partial && !flags["no-report"]) {
   const written = renderReport(report, ROOT);
   process.stderr.write(`report: ${written.join(", ")}\n`);
 }

@@ -16,11 +16,15 @@ function median(values) {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
-/** Combines a row's samples: the median sample by value, error counts summed, peak memory kept. */
-export function combine(samples, idleKb) {
-  const value = median(samples.map((sample) => sample.value));
-  const middle = samples.find((sample) => sample.value === value);
-  const result = { status: "ok", ...middle, value, samples: samples.map((sample) => sample.value) };
+/**
+ * Combines a row's samples: the best sample (highest, or lowest when `higherIsBetter` is false) with
+ * its latency, the median beside it, error counts summed, peak memory kept.
+ */
+export function combine(samples, idleKb, higherIsBetter = true) {
+  const values = samples.map((sample) => sample.value);
+  const value = higherIsBetter ? Math.max(...values) : Math.min(...values);
+  const best = samples.find((sample) => sample.value === value);
+  const result = { status: "ok", ...best, value, median: median(values), samples: values };
   if (samples.some((sample) => sample.errors !== undefined)) {
     result.errors = samples.reduce((sum, sample) => sum + (sample.errors ?? 0), 0);
     result.non2xx = samples.reduce((sum, sample) => sum + (sample.non2xx ?? 0), 0);
@@ -77,6 +81,6 @@ export async function runGroup(group, { rounds, bar }) {
   } finally {
     for (const entry of [...live].reverse()) await entry.handle.stop?.().catch(() => {});
   }
-  for (const entry of live) results.set(entry.row.id, entry.error !== undefined ? failure(entry.error) : combine(entry.samples, entry.handle.idleKb));
+  for (const entry of live) results.set(entry.row.id, entry.error !== undefined ? failure(entry.error) : combine(entry.samples, entry.handle.idleKb, group.higherIsBetter !== false));
   return group.rows.map((row) => ({ id: row.id, label: row.label, tsgi: row.tsgi === true, ...(row.baseline === undefined ? {} : { baseline: row.baseline }), ...results.get(row.id) }));
 }
