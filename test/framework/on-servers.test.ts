@@ -71,6 +71,7 @@ let client: FastCgiClient | undefined;
 beforeAll(async () => {
   http = await serveHttp(lint()(bookshop()), { bind: "127.0.0.1:0", log: memorySink() });
   fastcgi = await serveFastCgi(lint()(bookshop()), { bind: "127.0.0.1:0", log: memorySink() });
+  if (fastcgi.port === undefined) throw new Error(`the FastCGI server did not listen on TCP: ${fastcgi.url}`);
   client = await FastCgiClient.connect(fastcgi.port);
 });
 
