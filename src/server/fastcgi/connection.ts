@@ -37,6 +37,8 @@ export interface FastCgiRequest {
   readonly errors: LogSink;
   /** END_REQUEST written, or the request was abandoned: nothing more may be written for it. */
   done: boolean;
+  /** PARAMS ended and the app was called. */
+  started: boolean;
 }
 
 /** How long a closing connection waits for the web server to close its side before dropping it. */
@@ -84,9 +86,7 @@ export class FastCgiConnection implements SessionHandler {
     socket.on("end", () => this.#abortAll("the web server closed the connection"));
     socket.on("error", () => undefined);
     socket.on("close", () => this.#onClose());
-    socket.setTimeout(settings.idleTimeoutMs, () => {
-      if (this.#requests.size === 0) this.#end();
-    });
+    socket.setTimeout(settings.idleTimeoutMs, () => this.#idle());
   }
 
   /** Requests in flight on this connection. */
@@ -166,13 +166,16 @@ export class FastCgiConnection implements SessionHandler {
       body: new BodyQueue(this.#host.settings.bodyHighWater, (full) => this.#pressure(full)),
       errors: { write: (message) => this.#stderr(request, message) },
       done: false,
+      started: false,
     };
     this.#requests.set(requestId, request);
   }
 
   params(requestId: number, params: Array<[string, string]>): void {
     const request = this.#requests.get(requestId);
-    if (request !== undefined) void this.#run(request, params);
+    if (request === undefined) return;
+    request.started = true;
+    void this.#run(request, params);
   }
 
   paramsRejected(requestId: number, message: string): void {
@@ -256,6 +259,16 @@ export class FastCgiConnection implements SessionHandler {
       return;
     }
     await writeReply(this, request, reply, env, settings.development);
+  }
+
+  /**
+   * No bytes for idleTimeoutMs: close unless an app is running. Requests still waiting for their
+   * PARAMS are dropped, so a peer cannot hold connections and request slots by never finishing one.
+   */
+  #idle(): void {
+    for (const request of this.#requests.values()) if (request.started) return;
+    this.#abortAll("no complete request arrived within the idle timeout");
+    this.#end();
   }
 
   #stderr(request: FastCgiRequest, message: string): void {

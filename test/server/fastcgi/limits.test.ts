@@ -214,6 +214,17 @@ describe("FastCGI connection lifecycle", () => {
     expect(parseCgiResponse((await pending).stdout).status).toBe(200);
   });
 
+  it("closes a connection whose request never finishes its PARAMS, freeing the request slot", async () => {
+    const { client, server } = await start(() => ({ status: 200, headers: [TEXT], body: "ok" }), { idleTimeoutMs: 150, maxReqs: 1 });
+    const stalled = await client();
+    const bytes = FastCgiClient.encodeRequest(cgiParams("GET", "/"));
+    stalled.socket.write(bytes.subarray(0, 40));
+    expect(await waitFor(() => server.inFlight === 1)).toBe(true);
+    expect(await waitFor(() => stalled.ended, 2000)).toBe(true);
+    expect(server.inFlight).toBe(0);
+    expect(parseCgiResponse((await (await client()).request(cgiParams("GET", "/"))).stdout).status).toBe(200);
+  });
+
   it("close() lets in-flight requests finish, answers new ones OVERLOADED, then resolves", async () => {
     const slow = gate();
     const { client, server } = await start(async () => {
