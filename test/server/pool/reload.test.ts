@@ -14,7 +14,7 @@ async function reloaded(p: PoolProcess, generation: number): Promise<void> {
   await waitFor(async () => {
     const status = await p.status();
     return status.generation === generation && status.processes.length === 2 && status.processes.every((w) => w.state === "ready" && w.generation === generation);
-  }, 20_000, `generation ${generation} to serve alone`);
+  }, 30_000, `generation ${generation} to serve alone`);
 }
 
 describe("pool reload (real processes)", () => {
@@ -24,7 +24,7 @@ describe("pool reload (real processes)", () => {
     pool = await startPool({ workers: 2 }, { env: { FIXTURE_HOOK_LOG: hooks } });
     const first = readyPids(await pool.status());
     let done = false;
-    const load = loadLoop(pool.port, { concurrency: 4, maxRequests: 100_000, maxMs: 90_000, stop: () => done });
+    const load = loadLoop(pool.port, { concurrency: 4, maxRequests: 100_000, maxMs: 170_000, stop: () => done });
     try {
       for (let generation = 2; generation <= 11; generation++) {
         pool.child.kill("SIGHUP");
@@ -43,7 +43,7 @@ describe("pool reload (real processes)", () => {
     expect(readyPids(status).some((pid) => first.includes(pid))).toBe(false);
     // Every replaced worker drained and ran its shutdown hook.
     await waitFor(() => readFileSync(hooks, "utf8").split("\n").filter((line) => line.startsWith("shutdown")).length === 20, 5000, "20 shutdown hooks");
-  }, 120_000);
+  }, 180_000);
 
   it("keeps the old workers serving when the new code fails to boot, and logs why", async () => {
     const flag = join(process.env.TMPDIR ?? "/tmp", `tsgi-reload-fail-${process.pid}`);
