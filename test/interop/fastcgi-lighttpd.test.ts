@@ -8,11 +8,11 @@ import { interopCases } from "../support/fcgi-interop.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
-/** A bin-path script: runs the launcher (the server on fd 0) with the interop app, from the repo's sources. */
-export function launcherScript(kind: "fastcgi" | "scgi"): string {
+/** The bin-path script: `tsgi serve` (the CLI, from the repo's sources) on the socket lighttpd hands over on fd 0. */
+function launcherScript(): string {
   return `#!/bin/sh
 cd ${ROOT}
-exec ${process.execPath} --conditions=tsgi-source --import tsx test/support/fcgi-launcher.ts ${kind} test/support/fcgi-interop-app.ts
+exec ${process.execPath} --conditions=tsgi-source --import tsx src/cli.ts serve test/support/fcgi-interop-app.ts --server fastcgi --bind fd:0
 `;
 }
 
@@ -25,7 +25,7 @@ describe.skipIf(!haveBinaries("lighttpd"))("lighttpd → FastCGI (spawned, socke
     dir = tempDir("tsgi-lighttpd-fcgi-");
     chmodSync(dir.path, 0o755);
     const script = join(dir.path, "app.fcgi");
-    writeFileSync(script, launcherScript("fastcgi"), { mode: 0o755 });
+    writeFileSync(script, launcherScript(), { mode: 0o755 });
     const port = await freePort();
     const conf = join(dir.path, "lighttpd.conf");
     writeFileSync(conf, lighttpdConfig(dir.path, port, lighttpdFastCgiSite({ socket: join(dir.path, "app.sock"), binPath: script })));

@@ -11,4 +11,3 @@
  */
 export { serveFastCgi, DEFAULT_FASTCGI_PORT } from "./server.js";
 export type { FastCgiServerOptions } from "./options.js";
-export { hasInheritedSocket } from "./listen.js";

@@ -17,23 +17,6 @@ export function notASocketMessage(fd: number, protocol: string, detail: string):
     + `To run it by hand, give it an address: tsgi serve app.ts --server ${flag} --bind 127.0.0.1:9000 (or --bind unix:/run/app.sock)`;
 }
 
-/**
- * True when file descriptor `fd` (default 0) is a socket: how a FastCGI process can tell that a web
- * server spawned it with a listening socket (lighttpd bin-path, mod_fcgid, spawn-fcgi). For `--server auto`.
- *
- * @example
- * ```ts
- * if (hasInheritedSocket()) await serveFastCgi(app, { bind: "fd:0" });
- * ```
- */
-export function hasInheritedSocket(fd = 0): boolean {
-  try {
-    return fstatSync(fd).isSocket();
-  } catch {
-    return false;
-  }
-}
-
 async function staleUnixSocket(path: string): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = connect(path);
