@@ -79,10 +79,12 @@ describe("FastCGI transports", () => {
     }
   });
 
-  it("says how to run it when started by hand with no socket on fd 0", () => {
-    const run = spawnSync(process.execPath, CLI, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", timeout: 20_000 });
-    expect(run.status).not.toBe(0);
-    expect(run.stderr).toContain("fd 0 is not a listening socket");
-    expect(run.stderr).toContain("--bind 127.0.0.1:9000");
+  it("says how to run it when started by hand with no listening socket on fd 0 (a file, or a connected socket)", () => {
+    for (const stdin of ["ignore", "pipe"] as const) {
+      const run = spawnSync(process.execPath, CLI, { cwd: ROOT, stdio: [stdin, "pipe", "pipe"], encoding: "utf8", timeout: 20_000 });
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain("fd 0 is not a listening socket");
+      expect(run.stderr).toContain("--bind 127.0.0.1:9000");
+    }
   });
 });
