@@ -53,6 +53,22 @@ describe("FastCGI keep-conn", () => {
   });
 });
 
+describe("FastCGI concurrency", () => {
+  it("serves 50 kept connections at once in one process (each request waits until all 50 are in flight)", async () => {
+    const all = gate();
+    let waiting = 0;
+    const { client, server } = await start(async () => {
+      if (++waiting === 50) all.open();
+      await all.promise;
+      return hello();
+    });
+    const clients = await Promise.all(Array.from({ length: 50 }, () => client()));
+    const results = await Promise.all(clients.map((c) => c.request(cgiParams("GET", "/"))));
+    expect(results.map((r) => parseCgiResponse(r.stdout).body.toString())).toEqual(Array(50).fill("hello"));
+    expect(server.served).toBe(50);
+  });
+});
+
 describe("FastCGI multiplexing", () => {
   it("serves many requests at once on one connection, answering each as it finishes", async () => {
     const slow = gate();
