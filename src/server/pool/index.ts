@@ -48,6 +48,12 @@ export interface PoolHandle {
   readonly result: Promise<StopResult>;
 }
 
+/** The pool could not start: workers kept failing to boot. `exitCode` is 3, as gunicorn's for the same. */
+export class PoolBootError extends Error {
+  override readonly name = "PoolBootError";
+  readonly exitCode = 3;
+}
+
 const SIGNALS: readonly PoolSignal[] = ["SIGHUP", "SIGTERM", "SIGINT", "SIGQUIT", "SIGTTIN", "SIGTTOU"];
 const LABELS = { http: "HTTP", fastcgi: "FastCGI", scgi: "SCGI" } as const;
 
@@ -69,8 +75,8 @@ async function clearStaleSocket(target: ListenTarget): Promise<void> {
 
 /**
  * Starts the master: forks `workers` workers that each load `spec`, await its startup hook and share
- * one listening socket. Resolves once every first worker is ready; rejects with the boot error when
- * workers keep failing to boot (nothing is left running then).
+ * one listening socket. Resolves once every first worker is ready; rejects with a {@link PoolBootError}
+ * naming the app's error when workers keep failing to boot (nothing is left running then).
  *
  * @example
  * ```ts
@@ -152,7 +158,7 @@ export async function servePool(options: PoolOptions): Promise<PoolHandle> {
   await ready;
   if (master.phase === "stopped") {
     const stop = await result;
-    throw new Error(`tsgi pool: ${stop.reason}`);
+    throw new PoolBootError(stop.reason);
   }
   const stopped = result.then(() => undefined);
   return {

@@ -59,7 +59,7 @@ describe("pool recovery (real processes)", () => {
     const code = await Promise.race([pool.exited, new Promise((resolve) => setTimeout(() => resolve("still running"), 20_000))]);
     expect(code).toBe(3);
     const output = pool.output();
-    expect(output).toMatch(/workers failed to boot 3 times in a row, stopping: .*fixture refuses to boot while/);
+    expect(output).toMatch(/PoolBootError: workers failed to boot 3 times in a row, stopping: Error: fixture refuses to boot while \S+ exists\n/);
     const attempts = output.match(/failed to boot: Error: fixture refuses|failed to boot \d+ times/g) ?? [];
     expect(attempts.length).toBeLessThanOrEqual(4);
     expect(output).not.toContain("READY");
