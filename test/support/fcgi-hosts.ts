@@ -143,6 +143,17 @@ ProxyPass "/" "fcgi://${options.host}:${options.port}/" enablereuse=on flushpack
 `;
 }
 
+/**
+ * Apache → tsgi SCGI with mod_proxy_scgi. Apache sends the whole path as SCRIPT_NAME, so start tsgi
+ * with `--script-name /` (the `scriptName` option), which re-splits it from REQUEST_URI.
+ */
+export function apacheScgiSite(options: { host: string; port: number }): string {
+  return `LoadModule proxy_module modules/mod_proxy.so
+LoadModule proxy_scgi_module modules/mod_proxy_scgi.so
+ProxyPass "/" "scgi://${options.host}:${options.port}/"
+`;
+}
+
 /** The test wrapper around an Apache site: event MPM, files in `dir`, modules from Debian's path. */
 export function apacheConfig(dir: string, port: number, site: string, modules = "/usr/lib/apache2/modules"): string {
   return `ServerRoot "${dir}"

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { apacheFcgiSite, lighttpdFastCgiSite, lighttpdScgiSite, nginxFastCgiSite, nginxScgiSite } from "../../support/fcgi-hosts.js";
+import { apacheFcgiSite, apacheScgiSite, lighttpdFastCgiSite, lighttpdScgiSite, nginxFastCgiSite, nginxScgiSite } from "../../support/fcgi-hosts.js";
 
 const DOCS = join(import.meta.dirname, "../../../docs/servers");
 const fastcgi = readFileSync(join(DOCS, "fastcgi.md"), "utf8");
@@ -19,5 +19,6 @@ describe("FastCGI and SCGI docs", () => {
   it("show the generated nginx and lighttpd SCGI configs verbatim", () => {
     expect(scgi).toContain(nginxScgiSite({ backend: "127.0.0.1:4000", listen: "80" }));
     expect(scgi).toContain(lighttpdScgiSite({ host: "127.0.0.1", port: 4000 }));
+    expect(scgi).toContain(apacheScgiSite({ host: "127.0.0.1", port: 4000 }));
   });
 });
