@@ -47,7 +47,7 @@ function withTimeout<T>(operation: Promise<T>, ms: number, what: string): Promis
  * session's expiry (`SET ... PX`) and is pushed back on each use (`PEXPIRE`). A Redis error or timeout
  * rejects, and the session middleware answers 503.
  */
-export function redisStore(options: RedisStoreOptions): Store & { close(): Promise<void> } {
+export function redisStore(options: RedisStoreOptions): Store & { connect(): Promise<void>; close(): Promise<void> } {
   const prefix = options.prefix ?? "tsgi:session:";
   const timeoutMs = options.timeoutMs ?? 2000;
   let client: Promise<RedisClient> | undefined = options.client !== undefined ? Promise.resolve(options.client) : undefined;
@@ -59,8 +59,9 @@ export function redisStore(options: RedisStoreOptions): Store & { close(): Promi
     }
     return client;
   };
+  // Connecting is bounded by the client's own connect timeout; the command alone races timeoutMs.
   const run = async <T>(what: string, command: (redis: RedisClient) => Promise<T>): Promise<T> =>
-    withTimeout(ready().then(command), timeoutMs, what);
+    withTimeout(command(await ready()), timeoutMs, what);
   return {
     async get(id) {
       const json = await run("GET", (redis) => redis.get(prefix + id));
@@ -81,6 +82,10 @@ export function redisStore(options: RedisStoreOptions): Store & { close(): Promi
     async destroy(id) {
       await run("DEL", (redis) => redis.del(prefix + id));
     },
+    /** Connects now (from a startup hook) instead of on the first request; rejects when Redis is unreachable. */
+    async connect() {
+      await ready();
+    },
     async close() {
       if (!owned || client === undefined) return;
       const redis = await client.catch(() => undefined);
@@ -96,6 +101,11 @@ async function connectUrl(url: string): Promise<RedisClient> {
   // No offline queue: while Redis is down, commands fail at once (→ 503) instead of piling up.
   const redis = new module.Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: true });
   redis.on("error", () => { /* reported through the failing command */ });
-  await redis.connect();
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect(); // stop its reconnect loop: the next request makes a fresh client
+    throw error;
+  }
   return redis as unknown as RedisClient;
 }

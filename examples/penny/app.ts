@@ -201,6 +201,11 @@ export async function createPenny(options: PennyOptions): Promise<Service> {
   );
   return {
     app,
+    // Connect to Redis before the first request; if it is down, boot anyway: session pages answer 503
+    // until it is back (the store reconnects by itself).
+    startup: async () => {
+      await redis?.connect().catch((error: unknown) => process.stderr.write(`penny: redis is not reachable yet: ${(error as Error).message}\n`));
+    },
     shutdown: async () => {
       await redis?.close();
       library.close();

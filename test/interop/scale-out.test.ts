@@ -93,15 +93,15 @@ describe.runIf(haveBinaries("nginx", "redis-server"))("two pool servers behind n
     const a = on(direct[0] as string, new Map());
     await a.get("/login");
     const login = await a.post("/login", { username: "penny", password: PASSWORD, next: "/books/new", _csrf: a.token });
-    expect(login.status).toBe(303);
+    expect(login.status, login.text).toBe(303);
     const b = on(direct[1] as string, a.cookies);
     const page = await b.get("/books/new");
-    expect(page.status).toBe(200);
+    expect(page.status, page.text).toBe(200);
     expect(page.text).toContain('<span class="who">penny</span>');
 
     const stolen = new Map(a.cookies);
     const out = await b.post("/logout", { _csrf: b.token });
-    expect(out.status).toBe(303);
+    expect(out.status, out.text).toBe(303);
     const replay = await on(direct[0] as string, stolen).get("/books/new");
     expect(replay.status).toBe(303);
     expect(replay.header("location")).toBe("/login?next=%2Fbooks%2Fnew");
@@ -114,7 +114,7 @@ describe.runIf(haveBinaries("nginx", "redis-server"))("two pool servers behind n
     const seen = new Set<string>();
     for (let i = 0; i < 12; i++) {
       const page = await user.get("/books/new");
-      expect(page.status).toBe(200);
+      expect(page.status, page.text).toBe(200);
       seen.add(page.header("x-backend") ?? "");
     }
     expect(seen.size).toBe(2);
