@@ -3,6 +3,8 @@
  * the FastCGI server, each through lint and with real requests.
  */
 import { spawn } from "node:child_process";
+import { chmodSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memorySink } from "tsgi";
@@ -11,7 +13,9 @@ import { serveHttp } from "tsgi/http";
 import { lint } from "tsgi/lint";
 import type { RunningServer } from "tsgi/server";
 import { cgiParams, parseCgiResponse } from "../support/cgi-response.js";
+import { freePort, haveBinaries, startDaemon, tempDir, type Daemon } from "../support/daemon.js";
 import { FastCgiClient, fastCgiFetch } from "../support/fastcgi-client.js";
+import { nginxConfig, nginxFastCgiSite } from "../support/fcgi-hosts.js";
 import { bookshop } from "./fixtures/bookshop.js";
 
 interface Answer {
@@ -66,29 +70,52 @@ function sameAnswers(name: string, send: () => Send): void {
 
 let http: RunningServer | undefined;
 let fastcgi: RunningServer | undefined;
+let behindNginx: RunningServer | undefined;
 let client: FastCgiClient | undefined;
+let nginx: Daemon | undefined;
+let nginxBase = "";
+const withNginx = haveBinaries("nginx");
+const nginxDir = tempDir("tsgi-framework-nginx-");
 
 beforeAll(async () => {
   http = await serveHttp(lint()(bookshop()), { bind: "127.0.0.1:0", log: memorySink() });
   fastcgi = await serveFastCgi(lint()(bookshop()), { bind: "127.0.0.1:0", log: memorySink() });
   if (fastcgi.port === undefined) throw new Error(`the FastCGI server did not listen on TCP: ${fastcgi.url}`);
   client = await FastCgiClient.connect(fastcgi.port);
+  if (withNginx) {
+    chmodSync(nginxDir.path, 0o755);
+    behindNginx = await serveFastCgi(lint()(bookshop()), { bind: "127.0.0.1:0", log: memorySink() });
+    const port = await freePort();
+    const conf = join(nginxDir.path, "nginx.conf");
+    writeFileSync(conf, nginxConfig(nginxDir.path, nginxFastCgiSite({ backend: `127.0.0.1:${behindNginx.port}`, listen: `127.0.0.1:${port}`, keepConn: true })));
+    nginx = await startDaemon("nginx", ["-g", "daemon off;", "-c", conf, "-p", nginxDir.path], { port });
+    nginxBase = `http://127.0.0.1:${port}`;
+  }
 });
 
 afterAll(async () => {
+  await nginx?.stop();
+  nginxDir.remove();
   client?.socket.destroy();
   await http?.close({ graceMs: 100 });
   await fastcgi?.close({ graceMs: 100 });
+  await behindNginx?.close({ graceMs: 100 });
 });
 
-sameAnswers("on the HTTP server (serveHttp)", () => async (method, path, init = {}) => {
-  const response = await fetch(`${http?.url.replace(/\/$/, "")}${path}`, {
-    method, redirect: "manual",
-    ...(init.body !== undefined ? { body: init.body, headers: { "content-type": init.type ?? "text/plain" } } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, header: (name) => response.headers.get(name) ?? undefined, text };
-});
+function overHttp(base: () => string): Send {
+  return async (method, path, init = {}) => {
+    const response = await fetch(`${base().replace(/\/$/, "")}${path}`, {
+      method, redirect: "manual",
+      ...(init.body !== undefined ? { body: init.body, headers: { "content-type": init.type ?? "text/plain" } } : {}),
+    });
+    const text = await response.text();
+    return { status: response.status, header: (name) => response.headers.get(name) ?? undefined, text };
+  };
+}
+
+sameAnswers("on the HTTP server (serveHttp)", () => overHttp(() => http?.url ?? ""));
+
+if (withNginx) sameAnswers("behind nginx on the FastCGI server (fastcgi_pass, kept connections)", () => overHttp(() => nginxBase));
 
 let nextId = 1;
 sameAnswers("on the FastCGI server (serveFastCgi)", () => async (method, path, init = {}) => {
