@@ -42,6 +42,7 @@ async function main(config: WorkerConfig): Promise<void> {
   let nextStatusId = 1;
   const statusWaiters = new Map<number, (status: PoolStatus) => void>();
   const pending = new PendingRequests();
+  let startupRan = false;
 
   const exit = (code: number): void => {
     clearInterval(timers.beat);
@@ -63,7 +64,7 @@ async function main(config: WorkerConfig): Promise<void> {
         await Promise.all([closed, server === undefined ? undefined : closingBarrier()]);
       } finally {
         try {
-          await service?.shutdown?.();
+          if (startupRan) await service?.shutdown?.();
         } catch (error) {
           log.write(`${label}: the shutdown hook failed: ${describeError(error)}`);
         }
@@ -98,7 +99,6 @@ async function main(config: WorkerConfig): Promise<void> {
   });
 
   watchParent(process.ppid);
-  let startupRan = false;
   try {
     const { loadService } = await import("../load.js");
     service = (await loadService(config.spec, { cwd: config.cwd })).service;
