@@ -63,6 +63,7 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
   let inFlight = 0;
   let served = 0;
   let closing = false;
+  let allSettled: (() => void) | undefined;
 
   const server = createServer({
     headersTimeout: limits.headersTimeoutMs,
@@ -82,7 +83,10 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
     active.delete(this);
     const controller = this[CONTROLLER];
     if (controller !== undefined && !this.writableFinished) controller.abort(new Error("the client closed the connection"));
-    if (closing) server.closeIdleConnections();
+    if (closing) {
+      server.closeIdleConnections();
+      if (inFlight === 0) allSettled?.();
+    }
   }
 
   async function handle(req: IncomingMessage, res: TrackedResponse): Promise<void> {
@@ -140,7 +144,11 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
     server.closeIdleConnections();
     if (graceMs === 0) force();
     else forceTimer = setTimeout(force, graceMs);
-    closeStarted = closed.then(() => clearTimeout(forceTimer));
+    const settled = new Promise<void>((resolve) => {
+      allSettled = resolve;
+      if (inFlight === 0) resolve();
+    });
+    closeStarted = Promise.all([closed, settled]).then(() => clearTimeout(forceTimer));
     return closeStarted;
   };
 
