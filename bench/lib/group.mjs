@@ -2,9 +2,9 @@
 // row in turn (A B C, A B C, ...), so a burst of load from elsewhere on the machine hits every row
 // alike instead of skewing one. A row's value is the median of its samples.
 
-/** Steps the progress line counts for a group. */
+/** Steps the progress line counts for a group (a group may ask for fewer rounds than the run's). */
 export function groupSteps(group, rounds) {
-  return group.rows.length * (2 + rounds);
+  return group.rows.length * (2 + Math.min(rounds, group.rounds ?? rounds));
 }
 
 function failure(error) {
@@ -36,7 +36,8 @@ export function combine(samples, idleKb, higherIsBetter = true) {
 }
 
 /** Runs a group's rows; resolves the rows with their results, in the group's order. */
-export async function runGroup(group, { rounds, bar }) {
+export async function runGroup(group, { rounds: runRounds, bar }) {
+  const rounds = Math.min(runRounds, group.rounds ?? runRounds);
   const results = new Map();
   const live = [];
   const skip = (count) => { for (let i = 0; i < count; i++) bar.skip(); };
