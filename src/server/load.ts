@@ -119,7 +119,7 @@ function registerTsx(cwd: string): Promise<void> {
 }
 
 function exportList(namespace: Record<string, unknown>): string {
-  const names = Object.keys(namespace).filter((key) => key !== "__esModule");
+  const names = Object.keys(namespace).filter((key) => key !== "__esModule").sort();
   return names.length === 0 ? "it exports nothing" : `its exports: ${names.join(", ")}`;
 }
 
