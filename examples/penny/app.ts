@@ -60,7 +60,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): PennyOptio
     dataDir: env.PENNY_DATA_DIR ?? join(tmpdir(), "tsgi-penny"),
     redisUrl: env.PENNY_REDIS_URL,
     user: env.PENNY_USER ?? "penny",
-    password: env.PENNY_PASSWORD ?? "bookworm",
+    password: env.PENNY_PASSWORD ?? DEMO_PASSWORD,
     ...(logN !== undefined ? { scryptCost: { ...DEFAULT_COST, logN } } : {}),
     accessLog: env.PENNY_ACCESS_LOG !== "0",
     publicDir: env.PENNY_PUBLIC_DIR,
@@ -68,6 +68,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): PennyOptio
 }
 
 const LAST_SEARCH = "penny_last";
+/** The keeper's password when PENNY_PASSWORD is not set; the login page then says so. */
+const DEMO_PASSWORD = "bookworm";
 const MAX_TERMS = 100;
 
 /**
@@ -104,7 +106,7 @@ function text(form: Record<string, unknown>, name: string): string {
 }
 
 /** The framework app: pages and forms. Middleware around it provides sessions, login and CSRF. */
-export function pennyPages(library: Library): App {
+export function pennyPages(library: Library, loginHint?: string): App {
   const app = createApp();
 
   app.get("/", { name: "home" }, (ctx) => {
@@ -129,7 +131,7 @@ export function pennyPages(library: Library): App {
   app.get("/login", (ctx) => {
     const next = safeRedirect(ctx.searchParams.get("next"), "/");
     if (getUser(ctx.env) !== undefined) return redirect(ctx.env.SCRIPT_NAME + next, 303);
-    return loginPage(frame(ctx), next);
+    return loginPage(frame(ctx), next, loginHint);
   });
 
   app.get("/books/new", (ctx) => {
@@ -179,7 +181,7 @@ export async function createPenny(options: PennyOptions): Promise<Service> {
   const library = new Library(options.dataDir);
   const cost = options.scryptCost ?? DEFAULT_COST;
   const user = options.user ?? "penny";
-  if (!library.hasAccount(user)) library.addAccount(user, await hashPassword(options.password ?? "bookworm", cost), ["keeper"]);
+  if (!library.hasAccount(user)) library.addAccount(user, await hashPassword(options.password ?? DEMO_PASSWORD, cost), ["keeper"]);
   const redis = options.redisUrl !== undefined && options.redisUrl !== "" ? redisStore({ url: options.redisUrl, prefix: "penny:session:" }) : undefined;
   const store: Store = redis ?? sqliteStore(library);
   const authenticate = passwordAuthenticator((name) => {
@@ -197,7 +199,7 @@ export async function createPenny(options: PennyOptions): Promise<Service> {
     csrf(),
     sessionUser({ load: (id) => { const account = library.account(id); return account === undefined ? undefined : { id: account.id, roles: account.roles }; } }),
     formLogin({ authenticate, redirect: "/" }),
-    pennyPages(library),
+    pennyPages(library, options.password === undefined || options.password === DEMO_PASSWORD ? `Demo login: ${user} / ${DEMO_PASSWORD}` : undefined),
   );
   return {
     app,

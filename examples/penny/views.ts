@@ -78,8 +78,9 @@ export function bookPage(frame: Frame, book: Book): string {
 <p><a href="${h(frame.base)}/">Back to search</a></p>`);
 }
 
-export function loginPage(frame: Frame, next: string): string {
+export function loginPage(frame: Frame, next: string, hint?: string): string {
   return layout("Log in", frame, `<h1>Log in</h1>
+${hint === undefined ? "" : `<p class="hint">${h(hint)}</p>`}
 <form method="post" action="${h(frame.base)}/login" class="login">
 <input type="hidden" name="_csrf" value="${h(frame.csrf)}">
 <input type="hidden" name="next" value="${h(next)}">

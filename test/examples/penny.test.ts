@@ -70,3 +70,14 @@ describe("Penny's parts", () => {
     await again.shutdown?.();
   });
 });
+
+describe("Penny's demo login hint", () => {
+  it("shows the demo credentials only while the default password is in use", async () => {
+    const demoDir = tempDir("tsgi-penny-demo-");
+    const demo = await createPenny({ dataDir: demoDir.path, scryptCost: { logN: 10, r: 8, p: 1 }, accessLog: false });
+    expect((await request(demo.app, "GET", "/login")).text).toContain("Demo login: penny / bookworm");
+    expect((await request(service.app, "GET", "/login")).text).not.toContain("Demo login");
+    await demo.shutdown?.();
+    demoDir.remove();
+  });
+});
