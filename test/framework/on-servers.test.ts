@@ -3,8 +3,8 @@
  * the FastCGI server, each through lint and with real requests.
  */
 import { spawn } from "node:child_process";
-import { chmodSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memorySink } from "tsgi";
@@ -16,6 +16,7 @@ import { cgiParams, parseCgiResponse } from "../support/cgi-response.js";
 import { freePort, haveBinaries, startDaemon, tempDir, type Daemon } from "../support/daemon.js";
 import { FastCgiClient, fastCgiFetch } from "../support/fastcgi-client.js";
 import { nginxConfig, nginxFastCgiSite } from "../support/fcgi-hosts.js";
+import { bundleCgi } from "../../src/cli/bundle-command.js";
 import { bookshop } from "./fixtures/bookshop.js";
 
 interface Answer {
@@ -35,13 +36,17 @@ function fromCgi(output: Buffer): Answer {
   };
 }
 
-/** The cases every server must answer the same way. */
-function sameAnswers(name: string, send: () => Send): void {
+/**
+ * The cases every server must answer the same way. `prefix` is where a front server mounts the app
+ * (its SCRIPT_NAME): generated URLs must carry it.
+ */
+function sameAnswers(name: string, sendAt: () => Send, prefix = ""): void {
+  const send = (): Send => (method, path, init) => sendAt()(method, prefix + path, init);
   describe(name, () => {
     it("serves decorator routes through a mount, with validated query and reversed URLs", async () => {
       const list = await send()("GET", "/api/books?page=2");
       expect(list.status).toBe(200);
-      expect(JSON.parse(list.text)).toEqual({ page: 2, titles: ["Dune", "Emma"], self: "/api/books?page=2" });
+      expect(JSON.parse(list.text)).toEqual({ page: 2, titles: ["Dune", "Emma"], self: `${prefix}/api/books?page=2` });
       const book = await send()("GET", "/api/books/0");
       expect([book.status, book.header("content-type"), book.text]).toEqual([200, "text/html; charset=utf-8", "<h1>Dune</h1>"]);
     });
@@ -56,11 +61,14 @@ function sameAnswers(name: string, send: () => Send): void {
     it("reads a posted form and redirects to the new book's URL under the mount", async () => {
       const created = await send()("POST", "/api/books", { body: "title=Ulysses&year=1922", type: "application/x-www-form-urlencoded" });
       expect(created.status).toBe(303);
-      expect(created.header("location")).toMatch(/^\/api\/books\/\d+$/);
+      expect(created.header("location")).toMatch(new RegExp(`^${prefix.replaceAll(".", "\\.")}/api/books/\\d+$`));
     });
 
-    it("404s and 405s with Allow", async () => {
+    it("404s, 405s with Allow, and redirects to the canonical slash form under the prefix", async () => {
       expect((await send()("GET", "/nowhere")).status).toBe(404);
+      const slash = await send()("GET", "/api/books/?page=3");
+      expect(slash.status).toBe(301);
+      expect(slash.header("location")).toBe(`${prefix}/api/books?page=3`);
       const wrong = await send()("DELETE", "/api/books");
       expect(wrong.status).toBe(405);
       expect(wrong.header("allow")).toBe("GET, HEAD, OPTIONS, POST");
@@ -75,6 +83,9 @@ let client: FastCgiClient | undefined;
 let nginx: Daemon | undefined;
 let nginxBase = "";
 const withNginx = haveBinaries("nginx");
+const withLighttpd = haveBinaries("lighttpd");
+let lighttpd: Daemon | undefined;
+let lighttpdBase = "";
 const nginxDir = tempDir("tsgi-framework-nginx-");
 
 beforeAll(async () => {
@@ -91,10 +102,34 @@ beforeAll(async () => {
     nginx = await startDaemon("nginx", ["-g", "daemon off;", "-c", conf, "-p", nginxDir.path], { port });
     nginxBase = `http://127.0.0.1:${port}`;
   }
+  if (withLighttpd) lighttpdBase = await startLighttpd();
 });
+
+/** lighttpd with mod_cgi running the bookshop bundled by `tsgi bundle` as /cgi-bin/bookshop.cgi. */
+async function startLighttpd(): Promise<string> {
+  const dir = join(nginxDir.path, "lighttpd");
+  const bin = join(dir, "cgi-bin");
+  mkdirSync(bin, { recursive: true });
+  await bundleCgi({ spec: fileURLToPath(new URL("./fixtures/bookshop.ts", import.meta.url)), out: join(bin, "bookshop.cgi"), conditions: ["tsgi-source"], cwd: process.cwd() });
+  const port = await freePort();
+  const conf = join(dir, "lighttpd.conf");
+  writeFileSync(conf, `
+server.document-root = "${dir}"
+server.bind = "127.0.0.1"
+server.port = ${port}
+server.errorlog = "${join(dir, "error.log")}"
+server.modules = ("mod_alias", "mod_cgi", "mod_setenv")
+alias.url = ("/cgi-bin/" => "${bin}/")
+cgi.assign = (".cgi" => "")
+setenv.add-environment = ("PATH" => "${dirname(process.execPath)}:/usr/bin:/bin")
+`);
+  lighttpd = await startDaemon("lighttpd", ["-D", "-f", conf], { port });
+  return `http://127.0.0.1:${port}`;
+}
 
 afterAll(async () => {
   await nginx?.stop();
+  await lighttpd?.stop();
   nginxDir.remove();
   client?.socket.destroy();
   await http?.close({ graceMs: 100 });
@@ -114,6 +149,8 @@ function overHttp(base: () => string): Send {
 }
 
 sameAnswers("on the HTTP server (serveHttp)", () => overHttp(() => http?.url ?? ""));
+
+if (withLighttpd) sameAnswers("as CGI under lighttpd mod_cgi (bundled with tsgi bundle)", () => overHttp(() => lighttpdBase), "/cgi-bin/bookshop.cgi");
 
 if (withNginx) sameAnswers("behind nginx on the FastCGI server (fastcgi_pass, kept connections)", () => overHttp(() => nginxBase));
 
