@@ -95,9 +95,15 @@ function publicDir(): string {
   return found;
 }
 
-function frame(ctx: Context): Frame {
+/**
+ * What the layout needs. The CSRF token (which creates a session) is only made for pages with a form
+ * that posts: the login page, and every page once logged in (the logout button). Anonymous searches
+ * leave no session behind.
+ */
+function frame(ctx: Context, postsForm = false): Frame {
   const env = ctx.env;
-  return { base: env.SCRIPT_NAME, user: getUser(env)?.id, flashes: getSession(env).flashes(), csrf: csrfToken(env) };
+  const user = getUser(env)?.id;
+  return { base: env.SCRIPT_NAME, user, flashes: getSession(env).flashes(), csrf: user !== undefined || postsForm ? csrfToken(env) : "" };
 }
 
 function text(form: Record<string, unknown>, name: string): string {
@@ -131,7 +137,7 @@ export function pennyPages(library: Library, loginHint?: string): App {
   app.get("/login", (ctx) => {
     const next = safeRedirect(ctx.searchParams.get("next"), "/");
     if (getUser(ctx.env) !== undefined) return redirect(ctx.env.SCRIPT_NAME + next, 303);
-    return loginPage(frame(ctx), next, loginHint);
+    return loginPage(frame(ctx, true), next, loginHint);
   });
 
   app.get("/books/new", (ctx) => {

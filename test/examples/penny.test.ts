@@ -81,3 +81,13 @@ describe("Penny's demo login hint", () => {
     demoDir.remove();
   });
 });
+
+describe("Penny and anonymous visitors", () => {
+  it("creates no session for searching", async () => {
+    for (const path of ["/", "/search/dune", "/books/9780441172719"]) {
+      const reply = await request(service.app, "GET", path);
+      expect(reply.headerAll("set-cookie").filter((c) => c.startsWith("penny_session="))).toEqual([]);
+    }
+    expect((await request(service.app, "GET", "/login")).header("set-cookie")).toMatch(/^penny_session=/);
+  });
+});
