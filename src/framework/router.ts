@@ -88,7 +88,7 @@ function conflict(method: string, pattern: string, existing: string): Error {
  */
 export class TrieRouter<T> implements Router<T> {
   readonly #trees = new Map<string, MethodTree<T>>();
-  readonly #state: WalkState<T> = { captures: [], wildcard: null, groups: null };
+  readonly #state: WalkState<T> = { captures: [], count: 0, wildcard: null, groups: null };
 
   add(method: string, pattern: string, value: T): void {
     let variants: Variant[];
@@ -152,7 +152,7 @@ export class TrieRouter<T> implements Router<T> {
     if (path.charCodeAt(0) !== 47) return null;
     // One scratch state per router: find() is synchronous, so it is never shared by two lookups.
     const state = this.#state;
-    state.captures.length = 0;
+    state.count = 0;
     state.wildcard = null;
     state.groups = null;
     const found = walk(tree.root, path, 0, state);
@@ -183,7 +183,9 @@ export class TrieRouter<T> implements Router<T> {
 }
 
 interface WalkState<T> {
+  /** Positional captures; only the first `count` are current (no truncation on backtracking). */
   captures: string[];
+  count: number;
   wildcard: WildcardEdge<T> | null;
   groups: RegExpExecArray | null;
 }
@@ -212,23 +214,23 @@ function walk<T>(node: Node<T>, path: string, pos: number, state: WalkState<T>):
     }
   }
   const { captures } = state;
-  const depth = captures.length;
+  const depth = state.count;
   if (node.compounds !== null) {
     const segment = path.slice(pos, end);
     for (const edge of node.compounds) {
       const groups = edge.regexp.exec(segment);
       if (groups === null) continue;
-      for (let i = 1; i < groups.length; i++) captures.push(groups[i] as string);
+      for (let i = 1; i < groups.length; i++) captures[state.count++] = groups[i] as string;
       const found = walk(edge.node, path, end, state);
       if (found !== null) return found;
-      captures.length = depth;
+      state.count = depth;
     }
   }
   if (node.param !== null && end > pos + 1) {
-    captures.push(path.slice(pos + 1, end));
+    captures[state.count++] = path.slice(pos + 1, end);
     const found = walk(node.param, path, end, state);
     if (found !== null) return found;
-    captures.length = depth;
+    state.count = depth;
   }
   if (node.wildcards !== null) {
     const rest = pos === 0 ? path : path.slice(pos);
