@@ -18,7 +18,8 @@ describe("middleware imports", () => {
     const problems: string[] = [];
     for (const file of files(ROOT)) {
       const source = readFileSync(file, "utf8");
-      for (const match of source.matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g)) {
+      const specifiers = [...source.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"/gm), ...source.matchAll(/\bimport\("([^"]+)"\)/g)];
+      for (const match of specifiers) {
         const specifier = match[1] as string;
         const name = relative(ROOT, file);
         if (specifier.startsWith("node:")) continue;
