@@ -116,6 +116,8 @@ interface Mount {
   app: App;
 }
 
+const SCHEMA_KEYS = new Set(["params", "query", "headers", "cookies", "body"]);
+const OPTION_KEYS = new Set([...SCHEMA_KEYS, "name", "bodyLimit", "multipart"]);
 const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const NO_ROUTE: ContextHost = { url: () => "", limits: { bodyLimit: 0, multipart: {} } };
 
@@ -160,6 +162,12 @@ export function createApp(options: AppOptions = {}): FrameworkApp {
   const nodeEnv = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.NODE_ENV;
   const development = options.development === true && nodeEnv !== "production";
   const trailingSlash = options.trailingSlash ?? "redirect";
+  if (!["redirect", "strict", "ignore"].includes(trailingSlash)) {
+    throw new TypeError(`createApp: trailingSlash must be "redirect", "strict" or "ignore", not ${JSON.stringify(trailingSlash)}`);
+  }
+  if (options.bodyLimit !== undefined && !(Number.isSafeInteger(options.bodyLimit) && options.bodyLimit >= 0)) {
+    throw new TypeError(`createApp: bodyLimit must be a whole number of bytes, not ${String(options.bodyLimit)}`);
+  }
   const appLimits: BodyLimits = { bodyLimit: options.bodyLimit ?? 1024 * 1024, multipart: options.multipart ?? {} };
   let errorHook: ErrorHook | undefined;
 
@@ -289,6 +297,12 @@ export function createApp(options: AppOptions = {}): FrameworkApp {
     const upper = method.toUpperCase();
     if (!METHOD.test(upper)) throw new TypeError(`route ${method} ${path}: the method must be an HTTP token such as GET`);
     if (typeof handler !== "function") throw new TypeError(`route ${upper} ${path}: the handler must be a function`);
+    for (const key of Object.keys(routeOptions)) {
+      if (!OPTION_KEYS.has(key)) throw new TypeError(`route ${upper} ${path}: unknown option "${key}"; expected ${[...OPTION_KEYS].join(", ")}`);
+      if (SCHEMA_KEYS.has(key) && typeof (routeOptions[key as keyof RouteOptions] as { safeParseAsync?: unknown } | undefined)?.safeParseAsync !== "function") {
+        throw new TypeError(`route ${upper} ${path}: option "${key}" must be a zod schema (e.g. z.object({...}))`);
+      }
+    }
     const name = routeOptions.name;
     if (name !== undefined && named.has(name)) {
       throw new Error(`route ${upper} ${path}: the name "${name}" is already used by ${named.get(name)?.method} ${named.get(name)?.pattern}`);

@@ -220,6 +220,9 @@ describe("errors", () => {
     expect(() => app.get("/c", { name: "a" }, () => "")).toThrow(/name "a" is already used by GET \/a\/:id/);
     expect(() => app.route("GET POST", "/d", () => "")).toThrow(/HTTP token/);
     expect(() => app.mount("/api/", app)).toThrow(/must start with \/, not end with \//);
+    expect(() => app.get("/e", { qeury: {} } as never, () => "")).toThrow(/route GET \/e: unknown option "qeury"/);
+    expect(() => app.get("/f", { query: { page: "number" } } as never, () => "")).toThrow(/option "query" must be a zod schema/);
+    expect(() => createApp({ trailingSlash: "always" as never })).toThrow(/trailingSlash must be/);
   });
 });
 
