@@ -1,4 +1,4 @@
-// Penny unchanged on every server: the HTTP server, CGI under lighttpd, FastCGI behind nginx, and the
+// Penny unchanged on every server: the HTTP server, CGI under lighttpd, FastCGI and SCGI behind nginx, and the
 // pre-fork pool (two workers sharing sessions through the SQLite file). Same scenario on each.
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe } from "vitest";
 import type { Service } from "tsgi";
 import { serveFastCgi } from "tsgi/fastcgi";
 import { serveHttp } from "tsgi/http";
+import { serveScgi } from "tsgi/scgi";
 import { lint } from "tsgi/lint";
 import { memorySink } from "tsgi/testing";
 import { createPenny } from "../../examples/penny/app.js";
 import { freePort, haveBinaries, startDaemon, tempDir, type Daemon } from "../support/daemon.js";
-import { lighttpdConfig, nginxConfig, nginxFastCgiSite } from "../support/fcgi-hosts.js";
+import { lighttpdConfig, nginxConfig, nginxFastCgiSite, nginxScgiSite } from "../support/fcgi-hosts.js";
 import { startPool, type PoolProcess } from "../server/pool/support.js";
 import { fetchTransport, pennyCases } from "./penny-cases.js";
 
@@ -50,6 +51,31 @@ describe.runIf(haveBinaries("nginx"))("Penny on FastCGI behind nginx", () => {
     const port = await freePort();
     const conf = join(dir.path, "nginx.conf");
     writeFileSync(conf, nginxConfig(dir.path, nginxFastCgiSite({ backend: `127.0.0.1:${server.port}`, listen: `127.0.0.1:${port}`, keepConn: true })));
+    nginx = await startDaemon("nginx", ["-g", "daemon off;", "-c", conf, "-p", dir.path], { port });
+    base = `http://127.0.0.1:${port}`;
+  });
+  afterAll(async () => {
+    await nginx?.stop();
+    await server?.close({ graceMs: 500 });
+    await service?.shutdown?.();
+    dir.remove();
+  });
+  pennyCases(() => fetchTransport(() => base), PASSWORD);
+});
+
+describe.runIf(haveBinaries("nginx"))("Penny on SCGI behind nginx", () => {
+  const dir = tempDir("tsgi-penny-scgi-");
+  let service: Service;
+  let server: Running;
+  let nginx: Daemon;
+  let base = "";
+  beforeAll(async () => {
+    chmodSync(dir.path, 0o755);
+    service = await createPenny({ dataDir: join(dir.path, "data"), password: PASSWORD, scryptCost: CHEAP, accessLog: false });
+    server = await serveScgi(lint()(service.app), { bind: "127.0.0.1:0", log: memorySink() });
+    const port = await freePort();
+    const conf = join(dir.path, "nginx.conf");
+    writeFileSync(conf, nginxConfig(dir.path, nginxScgiSite({ backend: `127.0.0.1:${server.port}`, listen: `127.0.0.1:${port}` })));
     nginx = await startDaemon("nginx", ["-g", "daemon off;", "-c", conf, "-p", dir.path], { port });
     base = `http://127.0.0.1:${port}`;
   });
