@@ -116,3 +116,13 @@ describe("tsgi serve", () => {
     expect(top.stdout).toMatch(/serve\s+serve an app/);
   });
 });
+
+describe("tsgi serve under a web server's CGI (--server auto)", () => {
+  it("serves the one request from the environment and exits", async () => {
+    const result = await runCli(["serve", "examples/sum/app.ts"], {
+      GATEWAY_INTERFACE: "CGI/1.1", REQUEST_METHOD: "GET", PATH_INFO: "/sum", QUERY_STRING: "a=2&b=40", SERVER_NAME: "x", SERVER_PORT: "80",
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("Status: 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 2\r\n\r\n42");
+  });
+});
