@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HttpError, type App } from "tsgi";
+import { HttpError, toService, type App } from "tsgi";
 import { request } from "tsgi/testing";
 import { createApp, html, json, redirect, status, stream, text } from "tsgi/framework";
 
@@ -250,6 +250,27 @@ describe("request helpers", () => {
       cookie: "s id", cookies: { sid: "s id", bad: "%E0%A4%A" }, url: "http://localhost/echo?q=x&t=1&t=2",
       ip: "10.1.2.3", aborted: false, body: { hello: "world" },
     });
+  });
+
+  it("exposes the request's AbortSignal and keeps no state between concurrent requests", async () => {
+    const app = createApp().get("/wait/:n", async (ctx) => {
+      await new Promise((resolve) => setTimeout(resolve, Number(ctx.params.n)));
+      return { n: ctx.params.n, aborted: ctx.signal.aborted, q: ctx.query.q };
+    });
+    const controller = new AbortController();
+    controller.abort();
+    const [slow, fast, aborted] = await Promise.all([
+      request(app, "GET", "/wait/20?q=slow"), request(app, "GET", "/wait/1?q=fast"), request(app, "GET", "/wait/1", { signal: controller.signal }),
+    ]);
+    expect(slow.json()).toEqual({ n: "20", aborted: false, q: "slow" });
+    expect(fast.json()).toEqual({ n: "1", aborted: false, q: "fast" });
+    expect(aborted.json()).toMatchObject({ aborted: true });
+  });
+
+  it("is taken by toService like any app (what tsgi serve does)", async () => {
+    const app = createApp().get("/", () => "hi");
+    const service = await toService(app);
+    expect(service.app).toBe(app);
   });
 
   it("refuses a body over the limit with 413", async () => {
