@@ -51,8 +51,30 @@ const DEFAULT_ROLES: ReadonlySet<number> = new Set([Role.RESPONDER, Role.AUTHORI
 
 interface RequestState {
   phase: number;
-  params: Buffer[];
+  /** The PARAMS bytes so far: a view of the first record, then (`owned`) a copy that grows by doubling. */
+  params: Buffer | null;
+  owned: boolean;
   paramsLength: number;
+}
+
+/** Appends a PARAMS record's content; the caller has checked that the total stays within `limit`. */
+function appendParams(request: RequestState, content: Buffer, limit: number): void {
+  const have = request.paramsLength;
+  const need = have + content.length;
+  if (request.params === null) {
+    request.params = content;
+  } else {
+    let block = request.params;
+    if (!request.owned || need > block.length) {
+      const grown = Buffer.allocUnsafe(Math.min(Math.max(need * 2, 1024), limit));
+      block.copy(grown, 0, 0, have);
+      block = grown;
+      request.owned = true;
+    }
+    content.copy(block, have);
+    request.params = block;
+  }
+  request.paramsLength = need;
 }
 
 /**
@@ -178,25 +200,23 @@ export class FastCgiSession {
       this.#handler.reject(id, ProtocolStatus.CANT_MPX_CONN);
       return;
     }
-    this.#requests.set(id, { phase: PHASE_PARAMS, params: [], paramsLength: 0 });
+    this.#requests.set(id, { phase: PHASE_PARAMS, params: null, owned: false, paramsLength: 0 });
     this.#handler.begin(id, role, ((content[2] as number) & FCGI_KEEP_CONN) !== 0);
   }
 
   #params(id: number, request: RequestState, content: Buffer): void {
     if (content.length > 0) {
-      request.paramsLength += content.length;
-      if (request.paramsLength > this.#maxParamsBytes) {
+      if (request.paramsLength + content.length > this.#maxParamsBytes) {
         request.phase = PHASE_DONE;
-        request.params = [];
+        request.params = null;
         this.#handler.paramsRejected(id, `request parameters exceed ${this.#maxParamsBytes} bytes (headers too large)`);
         return;
       }
-      request.params.push(content);
+      appendParams(request, content, this.#maxParamsBytes);
       return;
     }
-    const chunks = request.params;
-    const block = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, request.paramsLength);
-    request.params = [];
+    const block = request.params === null ? Buffer.alloc(0) : request.params.subarray(0, request.paramsLength);
+    request.params = null;
     request.phase = PHASE_STDIN;
     let pairs: Array<[string, string]>;
     try {

@@ -1,5 +1,11 @@
 /** A request body fed by socket data and read by the app, with backpressure both ways. @module */
 
+/**
+ * What each queued chunk costs besides its bytes (the view object and queue slot), counted toward the
+ * high-water mark so a peer sending a body as thousands of 1-byte records cannot queue unbounded objects.
+ */
+const CHUNK_OVERHEAD = 128;
+
 /** Called when the queue crosses its high-water mark (`full` true) or drains below it again (`full` false). */
 export type PressureHandler = (full: boolean) => void;
 
@@ -48,7 +54,7 @@ export class BodyQueue implements AsyncIterable<Uint8Array> {
     if (this.#discarded || this.#ended || this.#error !== null) return;
     this.#received += chunk.byteLength;
     this.#chunks.push(chunk);
-    this.#bytes += chunk.byteLength;
+    this.#bytes += chunk.byteLength + CHUNK_OVERHEAD;
     if (!this.#full && this.#bytes > this.#highWater) this.#setFull(true);
     this.#notify();
   }
@@ -104,7 +110,7 @@ export class BodyQueue implements AsyncIterable<Uint8Array> {
           this.#chunks = [];
           this.#head = 0;
         }
-        this.#bytes -= chunk.byteLength;
+        this.#bytes -= chunk.byteLength + CHUNK_OVERHEAD;
         if (this.#full && this.#bytes <= this.#highWater / 2) this.#setFull(false);
         return { done: false, value: chunk };
       }

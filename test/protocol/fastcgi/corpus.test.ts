@@ -1,6 +1,7 @@
 // The FastCGI corpus through the sans-I/O session: whole, in 7-byte slices, one byte at a time, and at random cuts.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { encodeBeginRequest, encodePairs, encodeRecord, RecordType, Role } from "tsgi/protocol/fastcgi";
 import { fixtureBytes, manifest, matches, run } from "./corpus.js";
 
 describe("FastCGI corpus (codec)", () => {
@@ -51,6 +52,17 @@ describe("FastCGI corpus (codec)", () => {
       const params = run(bytes, undefined, cuts).params.get(1);
       expect(params).toEqual([["X_" + "N".repeat(200), "v".repeat(300)], ["SHORT", "s"], ["EMPTY", ""]]);
     }
+  });
+
+  it("gathers PARAMS sent as one-byte records into the same pairs", () => {
+    const pairs: Array<[string, string]> = [["REQUEST_METHOD", "GET"], ["X_" + "L".repeat(150), "v".repeat(700)], ["PATH_INFO", "/a"]];
+    const block = encodePairs(pairs);
+    const records = [encodeBeginRequest(1, Role.RESPONDER, true)];
+    for (const byte of block) records.push(encodeRecord(RecordType.PARAMS, 1, Buffer.from([byte])));
+    records.push(encodeRecord(RecordType.PARAMS, 1), encodeRecord(RecordType.STDIN, 1));
+    const rec = run(Buffer.concat(records), undefined, [5, 100, 3000]);
+    expect(rec.params.get(1)).toEqual(pairs);
+    expect(rec.events[rec.events.length - 1]).toBe("stdin-end 1");
   });
 
   it("yields the same env for a request whole and with a pair split across PARAMS records", () => {
