@@ -34,6 +34,8 @@ export interface StaticOptions {
   immutable?: boolean;
   /** Serve files and directories whose name starts with `.`. Default false (they fall through). */
   dotfiles?: boolean;
+  /** Extra or overriding media types by extension: `{ gltf: "model/gltf+json" }`. */
+  types?: Readonly<Record<string, string>>;
 }
 
 const text = (status: number, body: string, headers: HeaderList = []): Reply => ({ status, headers: [["content-type", "text/plain; charset=utf-8"], ...headers], body: body + "\n" });
@@ -95,6 +97,11 @@ export function staticFiles(options: StaticOptions): Middleware {
   const prefix = (options.prefix ?? "").replace(/\/+$/, "");
   if (prefix !== "" && !prefix.startsWith("/")) throw new TypeError(`staticFiles prefix must start with "/"; got ${JSON.stringify(prefix)}`);
   const index = options.index ?? ["index.html"];
+  const types = options.types === undefined ? undefined
+    : Object.fromEntries(Object.entries(options.types).map(([extension, type]) => {
+      if (/[\r\n\0]/.test(type)) throw new TypeError(`media type for .${extension} must not contain CR, LF or NUL`);
+      return [extension.replace(/^\./, "").toLowerCase(), type];
+    }));
   const maxAge = options.maxAge ?? 0;
   const cacheControl = maxAge > 0 ? `public, max-age=${Math.floor(maxAge)}${options.immutable === true ? ", immutable" : ""}` : "no-cache";
 
@@ -158,7 +165,7 @@ export function staticFiles(options: StaticOptions): Middleware {
         : ifModifiedSince !== undefined && !Number.isNaN(Date.parse(ifModifiedSince)) && lastModified.getTime() <= Date.parse(ifModifiedSince);
       if (notModified) return { status: 304, headers: validators, body: "" };
 
-      const headers: HeaderList = [["content-type", mimeType(name)], ["accept-ranges", "bytes"], ...validators];
+      const headers: HeaderList = [["content-type", mimeType(name, types)], ["accept-ranges", "bytes"], ...validators];
       let start = 0;
       let end = size - 1;
       let status = 200;

@@ -12,9 +12,10 @@ const TYPES: Record<string, string> = {
   wav: "audio/wav", webmanifest: "application/manifest+json", txtar: "text/plain; charset=utf-8",
 };
 
-/** The media type for a file name; `application/octet-stream` when unknown. */
-export function mimeType(fileName: string): string {
+/** The media type for a file name (`extra` first, by extension without the dot); `application/octet-stream` when unknown. */
+export function mimeType(fileName: string, extra?: Readonly<Record<string, string>>): string {
   const dot = fileName.lastIndexOf(".");
   if (dot < 0) return "application/octet-stream";
-  return TYPES[fileName.slice(dot + 1).toLowerCase()] ?? "application/octet-stream";
+  const extension = fileName.slice(dot + 1).toLowerCase();
+  return extra?.[extension] ?? TYPES[extension] ?? "application/octet-stream";
 }

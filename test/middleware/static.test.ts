@@ -107,6 +107,10 @@ describe("staticFiles", () => {
     expect((await request(prefixed, "GET", "/static/hello.txt")).header("cache-control")).toBe("public, max-age=600, immutable");
     expect((await request(prefixed, "GET", "/hello.txt")).text).toBe("app: /hello.txt");
     expect((await request(prefixed, "POST", "/static/hello.txt")).text).toBe("app: /static/hello.txt");
+    const typed = staticFiles({ root, types: { ".TXT": "text/x-custom" } })(fallback);
+    expect((await request(typed, "GET", "/hello.txt")).header("content-type")).toBe("text/x-custom");
+    expect((await request(typed, "GET", "/big.bin")).header("content-type")).toBe("application/octet-stream");
+    expect(() => staticFiles({ root, types: { x: "a\r\nb" } })).toThrow(/CR, LF/);
   });
 
   it("fails fast on a missing root", () => {
