@@ -71,7 +71,7 @@ export class FastCgiConnection implements SessionHandler {
       multiplex: settings.multiplex,
       maxParamsBytes: settings.maxParamsBytes,
       maxParams: settings.maxParams,
-      roles: new Set(settings.authorizer ? [Role.RESPONDER, Role.AUTHORIZER] : [Role.RESPONDER]),
+      roles: settings.roles,
     });
     socket.on("data", (chunk: Buffer) => {
       if (!this.#ending) this.#session.receive(chunk);

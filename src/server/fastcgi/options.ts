@@ -1,4 +1,5 @@
 /** Options of the FastCGI server. @module */
+import { Role } from "../../protocol/fastcgi/index.js";
 import type { ServerOptions } from "../types.js";
 
 /** Options for {@link serveFastCgi}; every limit is enforced and advertised truthfully through GET_VALUES. */
@@ -42,6 +43,8 @@ export interface FastCgiSettings {
   idleTimeoutMs: number;
   webServerAddrs: ReadonlySet<string> | null;
   authorizer: boolean;
+  /** The roles served, for the session. */
+  roles: ReadonlySet<number>;
   development: boolean;
   multiprocess: boolean;
   scriptName: string | undefined;
@@ -72,6 +75,7 @@ export function fastCgiSettings(options: FastCgiServerOptions, environment: Node
     idleTimeoutMs: positive("idleTimeoutMs", options.idleTimeoutMs, 90_000),
     webServerAddrs: addrs === undefined ? null : new Set(addrs),
     authorizer: options.authorizer ?? true,
+    roles: new Set(options.authorizer === false ? [Role.RESPONDER] : [Role.RESPONDER, Role.AUTHORIZER]),
     development: options.development ?? false,
     multiprocess: options.multiprocess ?? false,
     scriptName: options.scriptName,
