@@ -1,9 +1,13 @@
 // Runs the tsgi command from source (node + tsx, the tsgi-source condition), as a real child process.
 import { spawn, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
 import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 const CLI = resolve(ROOT, "src/cli.ts");
+// tsx by absolute URL, so the command also starts from other working directories.
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 /** A running `tsgi` process with its output so far. */
 export interface CliProcess {
@@ -17,9 +21,9 @@ export interface CliProcess {
 }
 
 /** Starts `tsgi ARGS` from source in the repository root. */
-export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  const child = spawn(process.execPath, ["--conditions=tsgi-source", "--import", "tsx", CLI, ...args], {
-    cwd: ROOT,
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): CliProcess {
+  const child = spawn(process.execPath, ["--conditions=tsgi-source", "--import", TSX, CLI, ...args], {
+    cwd,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
