@@ -41,14 +41,14 @@ if (flags.help) {
 }
 
 const settings = {
-  rounds: Number(flags.rounds ?? (flags.quick ? 1 : 5)),
+  rounds: Number(flags.rounds ?? (flags.quick ? 1 : 4)),
   seconds: Number(flags.seconds ?? 2),
   warmup: Number(flags.warmup ?? 1),
   connections: Number(flags.connections ?? 50),
   workers: Number(flags.workers ?? 2),
   cgiRuns: flags.quick ? 10 : 50,
   cgiSeconds: 2,
-  routerMs: flags.quick ? 200 : 300,
+  routerMs: flags.quick ? 200 : 250,
 };
 for (const [name, value] of Object.entries(settings)) {
   if (!Number.isFinite(value) || value < 0 || (value === 0 && name !== "warmup")) {
