@@ -71,6 +71,21 @@ describe("timeout", () => {
     expect(aborted).toBe(true);
   });
 
+  it("closes a streamed body that arrives after the deadline", async () => {
+    let closed = false;
+    const lateStream: App = () => new Promise((resolve) => setTimeout(() => resolve({
+      status: 200, headers: [], body: {
+        [Symbol.asyncIterator]: () => ({
+          next: async () => ({ done: false as const, value: "x" }),
+          return: async () => { closed = true; return { done: true as const, value: undefined }; },
+        }),
+      },
+    }), 30));
+    expect((await request(timeout({ ms: 5 })(lateStream), "GET", "/")).status).toBe(503);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(closed).toBe(true);
+  });
+
   it("does not turn a late failure into an unhandled rejection", async () => {
     const late: App = () => new Promise((_, reject) => setTimeout(() => reject(new Error("late")), 40));
     expect((await request(timeout({ ms: 10 })(late), "GET", "/")).status).toBe(503);
