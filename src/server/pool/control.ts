@@ -4,7 +4,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { chmodSync, mkdirSync, readdirSync, unlinkSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, readdirSync, unlinkSync } from "node:fs";
 import { connect, createServer, type Server } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
@@ -70,6 +70,18 @@ export function queryControl(path: string, command: ControlCommand, timeoutMs = 
   });
 }
 
+/** Removes a socket file nobody listens on; refuses to remove anything that is not a socket. */
+export function removeStaleSocket(path: string): void {
+  let isSocket: boolean;
+  try {
+    isSocket = lstatSync(path).isSocket();
+  } catch {
+    return;
+  }
+  if (!isSocket) throw new Error(`${path} exists and is not a socket; remove it or pick another path`);
+  unlinkSync(path);
+}
+
 /** True when a master answers on the path. */
 function alive(path: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -93,11 +105,7 @@ export async function startControl(path: string, status: () => PoolStatus): Prom
   const dir = path.slice(0, path.lastIndexOf("/")) || "/";
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (await alive(path)) throw new Error(`another pool master answers on ${path}; stop it or pass another controlSocket`);
-  try {
-    unlinkSync(path);
-  } catch {
-    // nothing to replace
-  }
+  removeStaleSocket(path);
   const server: Server = createServer((socket) => {
     let data = "";
     socket.setEncoding("utf8");

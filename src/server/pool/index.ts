@@ -12,14 +12,13 @@
  * @module
  */
 import cluster from "node:cluster";
-import { unlinkSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { streamSink } from "../../gateway/log.js";
 import { describeBind, parseBind, type ListenTarget } from "../bind.js";
 import { systemClock } from "./clock.js";
 import { clusterSpawner } from "./cluster-spawner.js";
-import { controlName, runtimeDir, startControl, type ControlServer } from "./control.js";
+import { controlName, removeStaleSocket, runtimeDir, startControl, type ControlServer } from "./control.js";
 import { PoolMaster, type PoolEvent, type PoolSignal, type StopResult } from "./master.js";
 import { beatInterval, masterSettings, serverOptionsOf, type PoolOptions, type WorkerConfig } from "./options.js";
 import { EventQueue } from "./queue.js";
@@ -66,11 +65,7 @@ async function clearStaleSocket(target: ListenTarget): Promise<void> {
     probe.once("error", () => resolve(false));
   });
   if (live) throw new Error(`${target.path} is already in use: stop the other server or pick another --bind`);
-  try {
-    unlinkSync(target.path);
-  } catch {
-    // no file
-  }
+  removeStaleSocket(target.path);
 }
 
 /**

@@ -1,5 +1,6 @@
 // In-process parts of the pool: the worker's app wrappers (through lint), options, the control
 // socket, the event queue and the workers' node flags.
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { App } from "tsgi";
@@ -108,6 +109,12 @@ describe("control socket", () => {
       dir.remove();
     }
     await expect(queryControl(path, "status")).rejects.toThrow(/no control socket/);
+    const other = tempDir();
+    const precious = join(other.path, "notes.txt");
+    writeFileSync(precious, "keep me");
+    await expect(startControl(precious, () => STATUS)).rejects.toThrow(/exists and is not a socket/);
+    expect(existsSync(precious)).toBe(true);
+    other.remove();
     expect(controlName({ kind: "tcp", host: "::1", port: 8000 })).toBe("tcp-__1-8000.sock");
     expect(controlName({ kind: "unix", path: "/run/app.sock" })).toMatch(/^unix-app\.sock-[0-9a-f]{8}\.sock$/);
     expect(runtimeDir({ XDG_RUNTIME_DIR: "/run/user/1000" })).toBe("/run/user/1000/tsgi");
