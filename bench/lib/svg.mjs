@@ -22,8 +22,14 @@ export function barChart(group) {
   const top = 48;
   const rows = group.rows;
   const height = top + rows.length * rowHeight + 16;
-  const max = Math.max(...rows.filter((row) => row.status === "ok").map((row) => row.value), 0) || 1;
-  const better = group.higherIsBetter ? "higher is better" : "lower is better";
+  const values = rows.filter((row) => row.status === "ok" && row.value > 0).map((row) => row.value);
+  const max = Math.max(...values, 0) || 1;
+  const min = Math.min(...values, max);
+  // A wide range (the linear router scan at 1000 routes) would flatten every other bar: use a log scale.
+  const log = max / min > 30;
+  const floor = Math.log10(min / 2);
+  const scale = (value) => (log ? (Math.log10(value) - floor) / (Math.log10(max) - floor) : value / max);
+  const better = `${group.higherIsBetter ? "higher is better" : "lower is better"}${log ? "; log scale" : ""}`;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="13">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
@@ -39,7 +45,7 @@ export function barChart(group) {
     }
     const isBaseline = group.baseline === row.id;
     const colour = row.tsgi ? COLOURS.tsgi : isBaseline ? COLOURS.baseline : COLOURS.peer;
-    const barWidth = Math.max(1, (row.value / max) * barArea);
+    const barWidth = Math.max(1, scale(row.value) * barArea);
     parts.push(`<rect x="${labelWidth}" y="${y + 4}" width="${barWidth.toFixed(1)}" height="${rowHeight - 8}" rx="2" fill="${colour}"/>`);
     parts.push(`<text x="${(labelWidth + barWidth + 6).toFixed(1)}" y="${y + 16}" fill="#111827">${escape(formatNumber(row.value))}</text>`);
   });

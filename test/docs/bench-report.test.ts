@@ -125,6 +125,17 @@ describe("bench: the report", () => {
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   });
 
+  it("switches to a log scale when the values span a wide range, so small bars stay visible", () => {
+    const router = results.groups[1];
+    if (router === undefined) throw new Error("fixture");
+    expect(barChart(router)).not.toContain("log scale");
+    const wide = { ...router, rows: [...router.rows, { id: "linear-1000", label: "linear, 1000 routes", tsgi: false, status: "ok" as const, value: 100_000 }] };
+    const svg = barChart(wide);
+    expect(svg).toContain("lower is better; log scale");
+    const widths = [...svg.matchAll(/<rect x="\d+" y="\d+" width="([\d.]+)"/g)].map((match) => Number(match[1]));
+    expect(Math.min(...widths)).toBeGreaterThan(20);
+  });
+
   it("matches the page committed in docs/ to the JSON committed in bench/results/", () => {
     const committed = JSON.parse(readFileSync("bench/results/latest.json", "utf8")) as Results;
     expect(readFileSync("docs/benchmarks.md", "utf8")).toBe(markdown(committed) + "\n");

@@ -78,6 +78,40 @@ describe.skipIf(!haveBinaries("nginx"))("docs/deploy/nginx.md: proxy_pass to tsg
   });
 });
 
+describe.skipIf(!haveBinaries("apache2"))("docs/deploy/apache.md: mod_proxy_http to tsgi HTTP (live apache-proxy-http)", () => {
+  let dir: ReturnType<typeof tempDir>;
+  let server: RunningServer;
+  let apache: Daemon;
+  let base = "";
+  const forwardedFor: Array<string | undefined> = [];
+
+  beforeAll(async () => {
+    dir = tempDir("tsgi-docs-apache-proxy-");
+    chmodSync(dir.path, 0o755);
+    server = await serveHttp(lint()((env) => { forwardedFor.push(env.HTTP_X_FORWARDED_FOR); return sum(env); }), { bind: "127.0.0.1:0", log: memorySink() });
+    const port = await freePort();
+    const site = swap(liveSnippet("apache-proxy-http").text, "http://127.0.0.1:8000/", `http://127.0.0.1:${server.port}/`);
+    const conf = join(dir.path, "apache.conf");
+    writeFileSync(conf, apacheConfig(dir.path, port, site));
+    apache = await startDaemon("apache2", ["-DFOREGROUND", "-f", conf], { port });
+    base = `http://127.0.0.1:${port}`;
+  });
+
+  afterAll(async () => {
+    await apache?.stop();
+    await server?.close({ graceMs: 500 });
+    dir?.remove();
+  });
+
+  it("answers the sum through Apache, with the client's address forwarded", async () => {
+    expect(await get(`${base}/sum?a=1&b=2`)).toEqual({ status: 200, text: "3" });
+    expect(forwardedFor.at(-1)).toBe("127.0.0.1");
+    const bad = await get(`${base}/sum?a=1`);
+    expect(bad.status).toBe(400);
+    expect(bad.text).toMatch(/b is missing/);
+  });
+});
+
 describe.skipIf(!haveBinaries("apache2"))("docs/deploy/apache.md: shared hosting with .htaccess and a bundled CGI (live apache-htaccess-cgi)", () => {
   let dir: ReturnType<typeof tempDir>;
   let apache: Daemon;

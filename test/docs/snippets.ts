@@ -53,4 +53,4 @@ export function liveSnippet(name: string, root = "."): Snippet {
 }
 
 /** The live snippets deploy-live.test.ts runs; a live marker naming anything else fails the snippet test. */
-export const LIVE_SNIPPETS = ["nginx-proxy", "apache-htaccess-cgi", "lighttpd-cgi"] as const;
+export const LIVE_SNIPPETS = ["nginx-proxy", "apache-proxy-http", "apache-htaccess-cgi", "lighttpd-cgi"] as const;
