@@ -3,14 +3,22 @@
 // node:http behind proxy_pass with upstream keepalive, and php-fpm serving a hello-world when it is
 // installed. Prints req/s, latency and the ratio of each row to node:http.
 //
-//   node bench/fastcgi.mjs [--rounds N] [--seconds N] [--warmup N] [--connections N] [--json]
+//   node bench/fastcgi.mjs [--rounds N] [--seconds N] [--warmup N] [--connections N] [--json] [--no-cpu]
+//
+// Then, unless --no-cpu, the backend's CPU time per request (user + system, from /proc) for tsgi FastCGI
+// and node:http through the same nginx, in alternating rounds: a figure that stays meaningful when
+// other work on the machine makes req/s swing.
 //
 // Build first (npm run build): the tsgi row loads dist/, as users run it. The rows, nginx config and
 // php-fpm pool come from bench/scenarios/nginx.mjs, so this agrees with `npm run bench`.
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { machine } from "./lib/cpu.mjs";
 import { runGroup } from "./lib/group.mjs";
-import { haveWrk } from "./lib/wrk.mjs";
+import { get, startNodeServer } from "./lib/measure.mjs";
+import { startNginx } from "./lib/nginx.mjs";
+import { haveWrk, runWrk } from "./lib/wrk.mjs";
+import { APPS } from "./scenarios/apps/routes.mjs";
 import { groups } from "./scenarios/nginx.mjs";
 
 const ROWS = ["tsgi-fastcgi", "node-http", "php-fpm", "tsgi-scgi"];
@@ -22,6 +30,7 @@ const { values: flags } = parseArgs({
     warmup: { type: "string", default: "1" },
     connections: { type: "string", default: "50" },
     json: { type: "boolean", default: false },
+    "no-cpu": { type: "boolean", default: false },
   },
 });
 const settings = {
@@ -70,4 +79,55 @@ if (tsgiRow?.status === "ok" && base?.status === "ok") {
   lines.push(`tsgi FastCGI / node:http keepalive = ${ratio.toFixed(2)} (target >= 0.90: ${ratio >= 0.9 ? "met" : "NOT met"})`);
 }
 process.stdout.write(lines.join("\n") + "\n");
+
+/** CPU seconds (user + system) a process has used so far, from /proc/PID/stat (clock ticks of 10 ms). */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function cpuPerRequest() {
+  const rows = [
+    { id: "tsgi-fastcgi", label: "tsgi FastCGI (keep-conn)", impl: "tsgi-bare", protocol: "fastcgi" },
+    { id: "node-http", label: "node:http (proxy_pass, keepalive)", impl: "node-http", protocol: "http" },
+  ];
+  const live = [];
+  try {
+    for (const row of rows) {
+      const app = await startNodeServer({ impl: row.impl, app: "hello", protocol: row.protocol });
+      const nginx = await startNginx({ kind: row.protocol, port: app.port });
+      live.push({ ...row, app, nginx, url: nginx.url(APPS.hello.path), cpu: [], rps: [] });
+      const check = await get(nginx.url(APPS.hello.path));
+      if (check.status !== 200) throw new Error(`${row.label}: ${check.status} ${check.body}`);
+      await runWrk(nginx.url(APPS.hello.path), { seconds: settings.warmup, connections: settings.connections });
+    }
+    for (let round = 0; round < settings.rounds; round++) {
+      for (const entry of live) {
+        const before = cpuSeconds(entry.app.pid);
+        const report = await runWrk(entry.url, { seconds: settings.seconds, connections: settings.connections });
+        entry.cpu.push(((cpuSeconds(entry.app.pid) - before) * 1e6) / report.requests);
+        entry.rps.push(report.rps);
+      }
+    }
+  } finally {
+    for (const entry of live) {
+      await entry.nginx.stop();
+      await entry.app.stop();
+    }
+  }
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+  const out = ["", "| backend CPU per request (median of rounds) | µs | req/s | rounds (µs) |", "|---|---:|---:|---|"];
+  for (const entry of live) out.push(`| ${entry.label} | ${median(entry.cpu).toFixed(1)} | ${Math.round(median(entry.rps))} | ${entry.cpu.map((v) => v.toFixed(0)).join(" ")} |`);
+  const [tsgi, node] = live;
+  out.push("", `node:http CPU / tsgi FastCGI CPU per request = ${(median(node.cpu) / median(tsgi.cpu)).toFixed(2)} (above 1: tsgi uses less)`);
+  process.stdout.write(out.join("\n") + "\n");
+}
+
+if (!flags["no-cpu"]) {
+  try {
+    await cpuPerRequest();
+  } catch (error) {
+    process.stdout.write(`\nCPU per request: not measured (${String(error?.message ?? error).split("\n")[0]})\n`);
+  }
+}
 if (flags.json) process.stdout.write(JSON.stringify({ settings, results }, null, 2) + "\n");
