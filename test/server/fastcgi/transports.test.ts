@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { serveFastCgi } from "tsgi/fastcgi";
 import { memorySink } from "tsgi/testing";
 import { cgiParams, parseCgiResponse } from "../../support/cgi-response.js";
-import { findBinary, freePort, tempDir, waitForPort } from "../../support/daemon.js";
+import { findBinary, freePort, haveBinaries, tempDir, waitForPort } from "../../support/daemon.js";
 import { FastCgiClient } from "../../support/fastcgi-client.js";
 import { TEXT } from "./harness.js";
 
@@ -60,7 +60,7 @@ describe("FastCGI transports", () => {
     }
   });
 
-  it.skipIf(findBinary("spawn-fcgi") === undefined && !process.env.CI)("serves on a listening socket inherited on fd 0 (spawn-fcgi)", async () => {
+  it.skipIf(!haveBinaries("spawn-fcgi"))("serves on a listening socket inherited on fd 0 (spawn-fcgi)", async () => {
     const port = await freePort();
     const child = spawn(findBinary("spawn-fcgi") ?? "spawn-fcgi", ["-n", "-a", "127.0.0.1", "-p", String(port), "--", process.execPath, ...CLI], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
