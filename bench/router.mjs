@@ -1,5 +1,6 @@
 // Router micro-benchmark: lookup cost of tsgi's trie router at 10, 100 and 1000 routes against a
-// linear scan of path-to-regexp `match` functions (what a naive router does), all in one process,
+// linear scan of path-to-regexp `match` functions (what a naive router does) and, for context,
+// find-my-way (fastify's router), all in one process,
 // interleaved rounds, median ns per lookup. Needs dist/ (npm run build).
 //
 //   node bench/router.mjs [--rounds 15] [--lookups 200000] [--json]
@@ -7,6 +8,7 @@
 // Tables: half static (`/api/v1/resource{i}`), half with a param (`/api/v1/resource{i}/:id`), as in
 // the 100-route HTTP app. Lookups: the last param route registered (the linear scan's worst case), a
 // static route, and a miss. Target: the trie at 1000 routes within 1.2x of itself at 10 routes.
+import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { match } from "path-to-regexp";
 import { TrieRouter } from "../dist/framework/index.js";
@@ -26,6 +28,14 @@ const pattern = (i) => (i % 2 === 0 ? `/api/v1/resource${i}` : `/api/v1/resource
 function trie(size) {
   const router = new TrieRouter();
   for (let i = 0; i < size; i++) router.add("GET", pattern(i), i);
+  return (path) => router.find("GET", path);
+}
+
+/** fastify's router, for context (a radix tree of characters). */
+function findMyWay(size) {
+  const require = createRequire(createRequire(import.meta.url).resolve("fastify"));
+  const router = require("find-my-way")();
+  for (let i = 0; i < size; i++) router.on("GET", pattern(i), () => i);
   return (path) => router.find("GET", path);
 }
 
@@ -51,7 +61,8 @@ function workload(size, kind) {
 }
 
 const cases = [];
-for (const [router, build] of [["trie", trie], ["linear", linear]]) {
+const ROUTERS = [["trie", trie], ["find-my-way", findMyWay], ["linear", linear]];
+for (const [router, build] of ROUTERS) {
   for (const size of SIZES) {
     const find = build(size);
     for (const kind of ["param", "static", "miss"]) {
@@ -83,12 +94,13 @@ if (flags.json) {
 } else {
   const out = [`median ns per lookup over ${rounds} interleaved rounds (lower is better)`, ""];
   out.push(`${"router / lookup".padEnd(22)}${SIZES.map((s) => `${s} routes`.padStart(12)).join("")}   1000 vs 10`);
-  for (const router of ["trie", "linear"]) {
+  for (const [router] of ROUTERS) {
     for (const kind of ["param", "static", "miss"]) {
       const cells = SIZES.map((size) => ns(router, size, kind).toFixed(0).padStart(12)).join("");
       out.push(`${`${router} ${kind}`.padEnd(22)}${cells}   ${(ns(router, 1000, kind) / ns(router, 10, kind)).toFixed(2)}x`);
     }
   }
   out.push("", `trie vs linear at 1000 routes (param lookup): ${(ns("linear", 1000, "param") / ns("trie", 1000, "param")).toFixed(0)}x faster`);
+  out.push(`trie vs find-my-way at 100 routes (param lookup): ${(ns("trie", 100, "param") / ns("find-my-way", 100, "param")).toFixed(2)}x the time`);
   process.stdout.write(out.join("\n") + "\n");
 }
