@@ -2,18 +2,20 @@
 // bench/results/latest.json and renders docs/benchmarks.md and its charts from it.
 //
 //   node bench/run.mjs [--only http,nginx,cgi,pool,router] [--quick] [--rounds N] [--seconds N]
-//                      [--warmup N] [--connections N] [--workers N] [--no-report]
+//                      [--warmup N] [--connections N] [--workers N] [--out FILE] [--no-report]
 // A partial run (--only or --quick) writes bench/results/partial.json and leaves the docs alone.
 //
 // Build first (npm run build): the tsgi rows load dist/. A tsgi part that is not built yet is reported
 // as "not available", never a crash; a row that fails is reported with its error and the run goes on.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { machine } from "./lib/cpu.mjs";
 import { PHP_FPM } from "./lib/php-fpm.mjs";
 import { groupSteps, runGroup } from "./lib/group.mjs";
+import { killAll } from "./lib/proc.mjs";
 import { progress } from "./lib/progress.mjs";
 import { haveWrk } from "./lib/wrk.mjs";
 import { renderReport } from "./report.mjs";
@@ -30,6 +32,7 @@ const { values: flags } = parseArgs({
     warmup: { type: "string" },
     connections: { type: "string" },
     workers: { type: "string" },
+    out: { type: "string" },
     "no-report": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
@@ -85,6 +88,15 @@ function commit() {
   try { return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim(); } catch { return undefined; }
 }
 
+// Interrupted: stop every server this run started, then exit.
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => {
+    process.stderr.write(`\nbench: ${signal}: stopping the servers this run started\n`);
+    killAll();
+    setTimeout(() => process.exit(130), 500);
+  });
+}
+
 const planned = [];
 for (const family of families) {
   const module = await import(`./scenarios/${family}.mjs`);
@@ -121,11 +133,13 @@ const report = {
   },
   groups: results,
 };
-const partial = flags.only !== undefined || flags.quick;
-const out = `bench/results/${partial ? "partial" : "latest"}.json`;
-mkdirSync(`${ROOT}bench/results`, { recursive: true });
-writeFileSync(`${ROOT}${out}`, JSON.stringify(report, null, 2) + "\n");
-process.stderr.write(`results: ${out}\n`);
+const partial = flags.only !== undefined || flags.quick || flags.out !== undefined;
+const out = resolve(ROOT, flags.out ?? `bench/results/${partial ? "partial" : "latest"}.json`);
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, JSON.stringify(report, null, 2) + "\n");
+process.stderr.write(`results: ${relative(process.cwd(), out)}\n`);
+const failed = results.flatMap((group) => group.rows.filter((row) => row.status === "failed").map((row) => `  ${group.title}: ${row.label}: ${row.reason.split("\n")[0]}`));
+if (failed.length > 0) process.stderr.write(`failed rows:\n${failed.join("\n")}\n`);
 if (!partial && !flags["no-report"]) {
   const written = renderReport(report, ROOT);
   process.stderr.write(`report: ${written.join(", ")}\n`);

@@ -45,6 +45,13 @@ export async function waitForPort(port, timeoutMs = 15_000, child) {
   }
 }
 
+const running = new Set();
+
+/** SIGTERMs every process startProcess started that is still running (for an interrupted run). */
+export function killAll() {
+  for (const child of running) child.kill("SIGTERM");
+}
+
 /**
  * Starts a long-running process and waits for `port` to accept connections. Returns
  * { pid, output(), stop() }; stop() sends SIGTERM, then SIGKILL after 3 s, and waits for the exit.
@@ -55,7 +62,9 @@ export async function startProcess(command, args, { port, env = process.env, cwd
   const keep = (chunk) => { output = (output + chunk.toString()).slice(-8000); };
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
+  running.add(child);
   const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.once("exit", () => running.delete(child));
   child.once("error", (error) => { output += String(error); });
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
