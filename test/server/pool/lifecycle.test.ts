@@ -1,9 +1,12 @@
 // Real processes: stopping (SIGTERM, SIGQUIT), scaling (SIGTTIN/SIGTTOU), max-requests recycling,
 // per-request timeouts and the status command and page. Loads are bounded and loopback only.
-import { readFileSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { statusCommand } from "../../../src/server/pool/status-command.js";
+import { tempDir } from "../../support/daemon.js";
 import { get, loadLoop, readyPids, startPool, waitFor, type PoolProcess } from "./support.js";
 
 let pool: PoolProcess | undefined;
@@ -143,6 +146,36 @@ describe("pool lifecycle (real processes)", () => {
     const html = await get(pool.port, "/_pool", { headers: { accept: "text/html" } });
     expect(html.body).toMatch(/^<!doctype html>[\s\S]*<table>[\s\S]*<td class="ready">ready<\/td>/);
     expect((await get(pool.port, "/other")).body).toBe("hello");
+  });
+
+  it("serves on a unix socket, replacing a stale socket file left by a killed server", async () => {
+    const dir = tempDir();
+    const path = join(dir.path, "app.sock");
+    // A server killed with -9 leaves its socket file behind.
+    const killed = spawn(process.execPath, ["-e", `require("node:net").createServer().listen(${JSON.stringify(path)}, () => console.log("up"))`], { stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise((resolve) => killed.stdout?.once("data", resolve));
+    killed.kill("SIGKILL");
+    await new Promise((resolve) => killed.once("exit", resolve));
+    expect(existsSync(path)).toBe(true);
+    try {
+      pool = await startPool({ workers: 2, bind: `unix:${path}` });
+      const pids = new Set<string>();
+      for (let i = 0; i < 20; i++) {
+        pids.add(await new Promise<string>((resolve, reject) => {
+          httpRequest({ socketPath: path, path: "/pid", agent: false }, (res) => {
+            let body = "";
+            res.on("data", (chunk: Buffer) => { body += chunk.toString(); });
+            res.on("end", () => resolve(body));
+          }).on("error", reject).end();
+        }));
+      }
+      expect([...pids].sort()).toEqual(readyPids(await pool.status()).map(String).sort());
+      expect((await pool.status()).url).toBe(`unix:${path}`);
+    } finally {
+      await pool?.stop();
+      pool = undefined;
+      dir.remove();
+    }
   });
 
   it("a stale control socket left by a killed master is reported and then replaced", async () => {
