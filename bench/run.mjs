@@ -93,7 +93,7 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, () => {
     process.stderr.write(`\nbench: ${signal}: stopping the servers this run started\n`);
     killAll();
-    setTimeout(() => process.exit(130), 500);
+    process.exit(130);
   });
 }
 

@@ -1,9 +1,8 @@
 // lighttpd running CGI scripts from a generated cgi-bin directory, for the CGI per-request time.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { placed } from "./cpu.mjs";
-import { findBinary, freePort, startProcess } from "./proc.mjs";
+import { findBinary, freePort, scratchDir, startProcess } from "./proc.mjs";
 
 /** The lighttpd binary, or undefined. */
 export const LIGHTTPD = findBinary("lighttpd");
@@ -28,10 +27,11 @@ setenv.add-environment = ("PATH" => "/usr/local/bin:/usr/bin:/bin")
 /** Starts lighttpd on the server core. Resolves { pid, url(path), stop() }. */
 export async function startLighttpd(cgiDir) {
   if (LIGHTTPD === undefined) throw new Error("lighttpd is not installed");
-  const dir = mkdtempSync(join(tmpdir(), "tsgi-bench-lighttpd-"));
+  const scratch = scratchDir("tsgi-bench-lighttpd-");
+  const dir = scratch.path;
   const port = await freePort();
   writeFileSync(join(dir, "lighttpd.conf"), lighttpdConfig(dir, port, cgiDir));
   const [command, args] = placed("server", LIGHTTPD, ["-D", "-f", join(dir, "lighttpd.conf")]);
-  const server = await startProcess(command, args, { port });
-  return { pid: server.pid, url: (path) => `http://127.0.0.1:${port}${path}`, async stop() { await server.stop(); rmSync(dir, { recursive: true, force: true }); } };
+  const server = await startProcess(command, args, { port }).catch((error) => { scratch.remove(); throw error; });
+  return { pid: server.pid, url: (path) => `http://127.0.0.1:${port}${path}`, async stop() { await server.stop(); scratch.remove(); } };
 }

@@ -1,11 +1,10 @@
 // nginx in front of an app server, for the bench: one worker process on the server core, access log
 // off, the upstream reached over FastCGI (keep-conn), SCGI, HTTP proxy_pass (keepalive) or FastCGI to
 // php-fpm. The config is generated into a temp dir; nginx runs in the foreground.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { placed } from "./cpu.mjs";
-import { findBinary, freePort, startProcess } from "./proc.mjs";
+import { findBinary, freePort, scratchDir, startProcess } from "./proc.mjs";
 
 /** The nginx binary, or undefined. */
 export const NGINX = findBinary("nginx");
@@ -98,16 +97,17 @@ ${location(upstream)}
 /** Starts nginx on the server core in front of `upstream`. Resolves { pid, port, url(path), stop() }. */
 export async function startNginx(upstream) {
   if (NGINX === undefined) throw new Error("nginx is not installed");
-  const dir = mkdtempSync(join(tmpdir(), "tsgi-bench-nginx-"));
+  const scratch = scratchDir("tsgi-bench-nginx-");
+  const dir = scratch.path;
   for (const sub of ["body", "proxy", "fastcgi", "scgi", "uwsgi"]) mkdirSync(join(dir, sub));
   const port = await freePort();
   writeFileSync(join(dir, "nginx.conf"), nginxConfig(dir, port, upstream));
   const [command, args] = placed("server", NGINX, ["-c", join(dir, "nginx.conf"), "-p", dir, "-e", join(dir, "error.log")]);
-  const server = await startProcess(command, args, { port });
+  const server = await startProcess(command, args, { port }).catch((error) => { scratch.remove(); throw error; });
   return {
     pid: server.pid,
     port,
     url: (path) => `http://127.0.0.1:${port}${path}`,
-    async stop() { await server.stop(); rmSync(dir, { recursive: true, force: true }); },
+    async stop() { await server.stop(); scratch.remove(); },
   };
 }

@@ -1,8 +1,9 @@
 // Child processes for the bench: start, wait until ready, sample memory, stop. Nothing here knows
 // about any particular server.
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer, connect } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const SEARCH_PATH = (process.env.PATH ?? "").split(":").concat(["/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin", "/usr/local/bin"]);
@@ -46,10 +47,19 @@ export async function waitForPort(port, timeoutMs = 15_000, child) {
 }
 
 const running = new Set();
+const scratch = new Set();
 
-/** SIGTERMs every process startProcess started that is still running (for an interrupted run). */
+/** A temp directory (configs, pid files) removed by its owner's stop() or, on an interrupted run, by killAll(). */
+export function scratchDir(prefix) {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  scratch.add(path);
+  return { path, remove() { scratch.delete(path); rmSync(path, { recursive: true, force: true }); } };
+}
+
+/** For an interrupted run: SIGTERMs every process startProcess started that still runs, removes scratch dirs. */
 export function killAll() {
   for (const child of running) child.kill("SIGTERM");
+  for (const path of scratch) rmSync(path, { recursive: true, force: true });
 }
 
 /**

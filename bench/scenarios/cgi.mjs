@@ -2,12 +2,12 @@
 // script against bare `node -e 0` and a minimal node CGI script, run directly with a clean environment
 // (as a web server gives one: `env -i PATH=...`) and through lighttpd's mod_cgi (wrk, one connection).
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LIGHTTPD, startLighttpd } from "../lib/lighttpd.mjs";
 import { get } from "../lib/measure.mjs";
+import { scratchDir } from "../lib/proc.mjs";
 import { runWrk } from "../lib/wrk.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -89,13 +89,13 @@ function directRow(command, args, env, expect, runs) {
 /** A row through lighttpd: setup starts lighttpd and checks the answer, each sample is wrk with one connection. */
 function lighttpdRow(script, settings) {
   return async () => {
-    const dir = mkdtempSync(join(tmpdir(), "tsgi-bench-cgi-"));
-    const cgiDir = join(dir, "cgi-bin");
+    const scratch = scratchDir("tsgi-bench-cgi-");
+    const cgiDir = join(scratch.path, "cgi-bin");
     mkdirSync(cgiDir);
     const name = script === "minimal" ? "minimal.cgi" : "sum.cgi";
     if (script === "minimal") minimalCgi(cgiDir); else symlinkSync(script, join(cgiDir, name));
     let lighttpd;
-    const stop = async () => { await lighttpd?.stop(); rmSync(dir, { recursive: true, force: true }); };
+    const stop = async () => { await lighttpd?.stop(); scratch.remove(); };
     try {
       lighttpd = await startLighttpd(cgiDir);
       const url = lighttpd.url(`/cgi-bin/${name}/sum?${SUM_QUERY}`);
@@ -121,8 +121,8 @@ export async function groups(settings) {
   const sum = sumCgiScript();
   const noSum = () => (sum === undefined ? "the sum example has no CGI script yet (examples/sum/cgi-bin/)" : undefined);
   const noLighttpd = () => (LIGHTTPD === undefined ? "lighttpd is not installed" : noSum());
-  const scratch = mkdtempSync(join(tmpdir(), "tsgi-bench-cgi-direct-"));
-  const minimal = minimalCgi(scratch);
+  const scratch = scratchDir("tsgi-bench-cgi-direct-");
+  const minimal = minimalCgi(scratch.path);
   const runs = Math.max(5, Math.round(settings.cgiRuns / settings.rounds));
   return [
     {
@@ -133,7 +133,7 @@ export async function groups(settings) {
       unit: "ms/request",
       higherIsBetter: false,
       baseline: "node-e-0",
-      cleanup: () => rmSync(scratch, { recursive: true, force: true }),
+      cleanup: () => scratch.remove(),
       rows: [
         { id: "tsgi-sum", label: "tsgi sum example (CGI)", tsgi: true, available: noSum, setup: directRow(sum, [], cgiEnv(SUM_QUERY), "3", runs) },
         { id: "minimal", label: "minimal node CGI script", available: () => undefined, setup: directRow(minimal, [], cgiEnv(SUM_QUERY), "3", runs) },
