@@ -1,6 +1,7 @@
 /**
- * The same decorator-route framework app, unchanged, on the HTTP server, as a CGI process and on
- * the FastCGI server, each through lint and with real requests.
+ * The same decorator-route framework app (fixtures/bookshop.ts), unchanged, on every server: HTTP,
+ * FastCGI (direct and behind real nginx), SCGI, CGI as a process and under real lighttpd mod_cgi —
+ * each through lint, with the same cases and real requests.
  */
 import { spawn } from "node:child_process";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
@@ -10,12 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memorySink } from "tsgi";
 import { serveFastCgi } from "tsgi/fastcgi";
 import { serveHttp } from "tsgi/http";
+import { serveScgi } from "tsgi/scgi";
 import { lint } from "tsgi/lint";
 import type { RunningServer } from "tsgi/server";
 import { cgiParams, parseCgiResponse } from "../support/cgi-response.js";
 import { freePort, haveBinaries, startDaemon, tempDir, type Daemon } from "../support/daemon.js";
 import { FastCgiClient, fastCgiFetch } from "../support/fastcgi-client.js";
 import { nginxConfig, nginxFastCgiSite } from "../support/fcgi-hosts.js";
+import { scgiFetch } from "../support/scgi-client.js";
 import { bundleCgi } from "../../src/cli/bundle-command.js";
 import { bookshop } from "./fixtures/bookshop.js";
 
@@ -79,6 +82,7 @@ function sameAnswers(name: string, sendAt: () => Send, prefix = ""): void {
 let http: RunningServer | undefined;
 let fastcgi: RunningServer | undefined;
 let behindNginx: RunningServer | undefined;
+let scgi: RunningServer | undefined;
 let client: FastCgiClient | undefined;
 let nginx: Daemon | undefined;
 let nginxBase = "";
@@ -91,6 +95,7 @@ const nginxDir = tempDir("tsgi-framework-nginx-");
 beforeAll(async () => {
   http = await serveHttp(lint()(bookshop()), { bind: "127.0.0.1:0", log: memorySink() });
   fastcgi = await serveFastCgi(lint()(bookshop()), { bind: "127.0.0.1:0", log: memorySink() });
+  scgi = await serveScgi(lint()(bookshop()), { bind: "127.0.0.1:0", log: memorySink() });
   if (fastcgi.port === undefined) throw new Error(`the FastCGI server did not listen on TCP: ${fastcgi.url}`);
   client = await FastCgiClient.connect(fastcgi.port);
   if (withNginx) {
@@ -135,6 +140,7 @@ afterAll(async () => {
   await http?.close({ graceMs: 100 });
   await fastcgi?.close({ graceMs: 100 });
   await behindNginx?.close({ graceMs: 100 });
+  await scgi?.close({ graceMs: 100 });
 });
 
 function overHttp(base: () => string): Send {
@@ -160,6 +166,17 @@ sameAnswers("on the FastCGI server (serveFastCgi)", () => async (method, path, i
   const headers = init.type === undefined ? {} : { "content-type": init.type };
   const result = await fastCgiFetch(client as FastCgiClient, cgiParams(method, path, headers, body?.length), { id: nextId++, keepConn: true, ...(body !== undefined ? { body } : {}) });
   return fromCgi(result.stdout);
+});
+
+sameAnswers("on the SCGI server (serveScgi)", () => async (method, path, init = {}) => {
+  const body = init.body === undefined ? undefined : Buffer.from(init.body);
+  const headers = init.type === undefined ? {} : { "content-type": init.type };
+  const parsed = await scgiFetch(scgi?.port as number, cgiParams(method, path, headers, body?.length), body);
+  return {
+    status: parsed.status,
+    header: (name) => parsed.headers.find(([key]) => key === name.toLowerCase())?.[1],
+    text: parsed.body.toString("utf8"),
+  };
 });
 
 const CGI_SCRIPT = fileURLToPath(new URL("./fixtures/bookshop-cgi.ts", import.meta.url));
