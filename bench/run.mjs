@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { machine } from "./lib/cpu.mjs";
+import { machine, pinSelf } from "./lib/cpu.mjs";
 import { PHP_FPM } from "./lib/php-fpm.mjs";
 import { groupSteps, runGroup } from "./lib/group.mjs";
 import { killAll } from "./lib/proc.mjs";
@@ -87,6 +87,8 @@ function packageVersion(name) {
 function commit() {
   try { return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim(); } catch { return undefined; }
 }
+
+pinSelf();
 
 // Interrupted: stop every server this run started, then exit.
 for (const signal of ["SIGINT", "SIGTERM"]) {
