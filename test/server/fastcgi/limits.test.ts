@@ -130,6 +130,46 @@ describe("FastCGI aborts", () => {
   });
 });
 
+describe("FastCGI tsgi.signal (created on first use)", () => {
+  it("is already aborted when first read after the request was aborted", async () => {
+    const seen = gate<boolean>();
+    const aborted = gate();
+    const { client } = await start(async (env) => {
+      await aborted.promise;
+      seen.open(env["tsgi.signal"].aborted);
+      return { status: 200, headers: [TEXT], body: "late" };
+    }, {}, true);
+    const c = await client();
+    const result = c.expect(1);
+    await c.send(FastCgiClient.encodeRequest(cgiParams("GET", "/")));
+    await sleep(50);
+    c.socket.write(encodeRecord(RecordType.ABORT_REQUEST, 1));
+    await result;
+    aborted.open();
+    expect(await seen.promise).toBe(true);
+  });
+
+  it("fires when read before the connection closes, and can be replaced by a middleware", async () => {
+    const fired = gate();
+    let replacedSeen: AbortSignal | undefined;
+    const mine = new AbortController().signal;
+    const { client } = await start(async (env) => {
+      const signal = env["tsgi.signal"];
+      signal.addEventListener("abort", () => fired.open());
+      env["tsgi.signal"] = mine;
+      replacedSeen = env["tsgi.signal"];
+      await new Promise(() => undefined);
+      return { status: 200, headers: [TEXT] };
+    }, {}, true);
+    const c = await client();
+    await c.send(FastCgiClient.encodeRequest(cgiParams("GET", "/")));
+    await sleep(50);
+    c.close();
+    await fired.promise;
+    expect(replacedSeen).toBe(mine);
+  });
+});
+
 describe("FastCGI backpressure", () => {
   it("pauses reading the body while the app does not read it, then delivers it intact", async () => {
     const go = gate();
