@@ -12,10 +12,12 @@ function baselineOf(group, row) {
   return group.rows.find((candidate) => candidate.id === id && candidate.status === "ok");
 }
 
-/** value / baseline value, or undefined when either is missing. */
-export function ratio(group, row) {
+/** row[metric] / baseline[metric] (metric "value" or "cpuUs"), or undefined when either is missing. */
+export function ratio(group, row, metric = "value") {
   const base = baselineOf(group, row);
-  return row.status === "ok" && base !== undefined && base.value > 0 ? row.value / base.value : undefined;
+  const mine = row[metric];
+  const theirs = base?.[metric];
+  return row.status === "ok" && typeof mine === "number" && typeof theirs === "number" && theirs > 0 ? mine / theirs : undefined;
 }
 
 const kb = (value) => (value === undefined ? "" : `${(value / 1024).toFixed(0)} MB`);
@@ -30,7 +32,7 @@ function baselineLabel(group) {
 function table(group) {
   const throughput = group.unit === "req/s";
   const head = throughput
-    ? [cell(group.title.split(":")[0]), "req/s", baselineLabel(group), "p50 ms", "p99 ms", "RSS idle", "RSS under load"]
+    ? [cell(group.title.split(":")[0]), "req/s", baselineLabel(group), "p99 ms", "CPU µs/req", "CPU ratio", "RSS idle", "RSS under load"]
     : ["", group.unit, baselineLabel(group), ...(group.rows.some((row) => row.timing?.p90 ?? row.latency?.p90) ? ["p90 ms"] : [])];
   const lines = [`| ${head.join(" | ")} |`, `|${head.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`];
   for (const row of group.rows) {
@@ -45,7 +47,9 @@ function table(group) {
     const ratioText = r === undefined ? "" : `${r.toFixed(2)}×`;
     if (throughput) {
       const errors = row.errors + row.non2xx > 0 ? ` (${row.errors} socket errors, ${row.non2xx} non-2xx)` : "";
-      lines.push(`| ${name} | ${formatNumber(row.value)}${errors} | ${ratioText} | ${row.latency?.p50?.toFixed(2) ?? ""} | ${row.latency?.p99?.toFixed(2) ?? ""} | ${kb(row.rss?.idleKb)} | ${kb(row.rss?.loadKb)} |`);
+      const cpuRatio = ratio(group, row, "cpuUs");
+      const cpu = typeof row.cpuUs === "number" ? row.cpuUs.toFixed(1) : "";
+      lines.push(`| ${name} | ${formatNumber(row.value)}${errors} | ${ratioText} | ${row.latency?.p99?.toFixed(2) ?? ""} | ${cpu} | ${cpuRatio === undefined ? "" : `${cpuRatio.toFixed(2)}×`} | ${kb(row.rss?.idleKb)} | ${kb(row.rss?.loadKb)} |`);
     } else {
       const p90 = row.timing?.p90 ?? row.latency?.p90;
       lines.push(`| ${name} | ${formatNumber(row.value)} | ${ratioText} |${head.length > 3 ? ` ${p90 === undefined ? "" : p90.toFixed(2)} |` : ""}`);
@@ -54,32 +58,42 @@ function table(group) {
   return lines.join("\n");
 }
 
-/** The headline comparisons, each `[group id, row id, against row id, sentence]`. */
+/**
+ * The headline comparisons: [group id, row id, against row id, what]. Throughput rows get two ratios,
+ * requests per second (higher is better) and CPU time per request (lower is better).
+ */
 const HEADLINES = [
-  ["http-hello", "tsgi-bare", "node-http", "tsgi HTTP server, bare app, hello-world vs raw node:http"],
+  ["http-hello", "tsgi-bare", "node-http", "tsgi HTTP server (bare app) vs raw node:http, hello-world"],
+  ["http-param", "tsgi-framework", "fastify", "tsgi framework vs fastify, param route"],
   ["http-routes100", "tsgi-framework", "fastify", "tsgi framework vs fastify, 100-route app"],
   ["http-routes100", "tsgi-framework", "node-http", "tsgi framework vs raw node:http, 100-route app"],
-  ["nginx-hello", "tsgi-fastcgi", "node-http", "through nginx: tsgi FastCGI (keep-conn) vs proxy_pass to node:http (keepalive)"],
-  ["nginx-hello", "tsgi-fastcgi", "php-fpm", "through nginx: tsgi FastCGI vs php-fpm"],
-  ["cgi-direct", "tsgi-sum", "node-e-0", "CGI: the sum example vs `node -e 0` (time per request, lower is better)"],
+  ["nginx-hello", "tsgi-fastcgi", "node-http", "behind nginx: tsgi FastCGI (keep-conn) vs node:http (proxy_pass, keepalive)"],
+  ["nginx-hello", "tsgi-fastcgi", "php-fpm", "behind nginx: tsgi FastCGI vs php-fpm"],
   ["pool-hello", "tsgi-pool", "node-cluster", "tsgi pool vs node:cluster, same number of workers"],
-  ["router", "tsgi-1000", "tsgi-10", "tsgi router: 1000 routes vs 10 (lookup time, 1.0 = flat)"],
+  ["cgi-direct", "tsgi-sum", "node-e-0", "CGI: the sum example vs `node -e 0`, time per request"],
+  ["router", "tsgi-1000", "tsgi-10", "tsgi router: 1000 routes vs 10, lookup time"],
 ];
 
 function headlines(report) {
   const lines = [];
-  for (const [groupId, rowId, againstId, sentence] of HEADLINES) {
+  for (const [groupId, rowId, againstId, what] of HEADLINES) {
     const group = report.groups.find((candidate) => candidate.id === groupId);
     const row = group?.rows.find((candidate) => candidate.id === rowId);
     const against = group?.rows.find((candidate) => candidate.id === againstId);
     if (group === undefined || row === undefined || against === undefined) continue;
     if (row.status !== "ok" || against.status !== "ok") {
-      lines.push(`| ${sentence} | not measured: ${cell(String((row.status !== "ok" ? row : against).reason ?? row.status).split("\n")[0].slice(0, 160))} |`);
+      const reason = String((row.status !== "ok" ? row : against).reason ?? row.status).split("\n")[0].slice(0, 160);
+      lines.push(`| ${what} | not measured: ${cell(reason)} | |`);
       continue;
     }
-    lines.push(`| ${sentence} | **${(row.value / against.value).toFixed(2)}×** (${formatNumber(row.value)} vs ${formatNumber(against.value)} ${group.unit}) |`);
+    const better = group.higherIsBetter ? "higher is better" : "lower is better";
+    const main = `**${(row.value / against.value).toFixed(2)}×** (${formatNumber(row.value)} vs ${formatNumber(against.value)} ${group.unit}; ${better})`;
+    const cpu = typeof row.cpuUs === "number" && typeof against.cpuUs === "number" && against.cpuUs > 0
+      ? `**${(row.cpuUs / against.cpuUs).toFixed(2)}×** (${row.cpuUs.toFixed(1)} vs ${against.cpuUs.toFixed(1)} µs)`
+      : "";
+    lines.push(`| ${what} | ${main} | ${cpu} |`);
   }
-  return lines.length === 0 ? "" : `| comparison | ratio |\n|---|---:|\n${lines.join("\n")}`;
+  return lines.length === 0 ? "" : `| comparison | speed ratio | CPU per request ratio (lower is better) |\n|---|---:|---:|\n${lines.join("\n")}`;
 }
 
 function machineSection(meta) {
@@ -115,7 +129,9 @@ export function markdown(report) {
     "rows with each other, not with numbers from another machine. Ratios are against the baseline named in each",
     "table's third column (raw node:http unless stated). tsgi rows are in **bold** and blue in the charts.",
     "Each row's median round is in `bench/results/latest.json` beside its best; a wide gap between them means the",
-    "machine was busy with other work during the run, and the ratios are rough.",
+    "machine was busy with other work during the run, and the speed ratios are rough. **CPU µs/req** — the CPU time",
+    "(user + system) the measured server's processes spent per request, median of the rounds — measures work rather",
+    "than elapsed time, so it stays steady when other processes compete for the cores: on a busy machine, quote it.",
     "How the run works, and how to run part of it: [bench/README.md](../bench/README.md).",
     "",
     machineSection(report.meta),

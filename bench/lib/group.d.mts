@@ -5,6 +5,7 @@ export interface Sample {
   errors?: number;
   non2xx?: number;
   requests?: number;
+  cpuUs?: number | undefined;
   rss?: { idleKb?: number | undefined; loadKb?: number | undefined };
   [key: string]: unknown;
 }

@@ -18,7 +18,7 @@ function median(values) {
 
 /**
  * Combines a row's samples: the best sample (highest, or lowest when `higherIsBetter` is false) with
- * its latency, the median beside it, error counts summed, peak memory kept.
+ * its latency, the median beside it, error counts summed, the median CPU per request, peak memory kept.
  */
 export function combine(samples, idleKb, higherIsBetter = true) {
   const values = samples.map((sample) => sample.value);
@@ -30,6 +30,8 @@ export function combine(samples, idleKb, higherIsBetter = true) {
     result.non2xx = samples.reduce((sum, sample) => sum + (sample.non2xx ?? 0), 0);
     result.requests = samples.reduce((sum, sample) => sum + (sample.requests ?? 0), 0);
   }
+  const cpu = samples.map((sample) => sample.cpuUs).filter((us) => typeof us === "number");
+  if (cpu.length > 0) result.cpuUs = median(cpu);
   const loads = samples.map((sample) => sample.rss?.loadKb).filter((kb) => kb !== undefined);
   if (idleKb !== undefined || loads.length > 0) result.rss = { idleKb, loadKb: loads.length > 0 ? Math.max(...loads) : undefined };
   return result;

@@ -3,7 +3,7 @@
 import { request } from "node:http";
 import { fileURLToPath } from "node:url";
 import { placed } from "./cpu.mjs";
-import { freePort, sampleRss, startProcess, treeRssKb } from "./proc.mjs";
+import { freePort, sampleRss, startProcess, treeCpuSeconds, treeRssKb } from "./proc.mjs";
 import { runWrk } from "./wrk.mjs";
 
 const SERVE = fileURLToPath(new URL("./serve.mjs", import.meta.url));
@@ -42,7 +42,8 @@ const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * A throughput row: `start()` starts what is measured and resolves { url, memoryPids, stop() } (the URL
  * wrk loads, the root pids whose process trees count for memory, a stop for all of it). `expect` is the
  * body the URL must answer with 200 before any load. The row's setup() returns a handle whose sample()
- * runs wrk once while sampling memory; the group runner interleaves samples of all rows.
+ * runs wrk once while sampling memory and the CPU time the measured processes spend per request; the
+ * group runner interleaves samples of all rows.
  */
 export function throughputRow({ id, label, tsgi = false, available, start, expect, settings }) {
   return {
@@ -69,8 +70,11 @@ export function throughputRow({ id, label, tsgi = false, available, start, expec
         async sample() {
           const sampler = sampleRss(running.memoryPids, 500);
           try {
+            const cpuBefore = treeCpuSeconds(running.memoryPids);
             const report = await runWrk(running.url, { seconds: settings.seconds, connections: settings.connections });
-            return { value: report.rps, ...report, rss: { idleKb, loadKb: sampler.stop() } };
+            const cpuAfter = treeCpuSeconds(running.memoryPids);
+            const cpuUs = cpuBefore === undefined || cpuAfter === undefined || report.requests === 0 ? undefined : ((cpuAfter - cpuBefore) * 1e6) / report.requests;
+            return { value: report.rps, ...report, cpuUs, rss: { idleKb, loadKb: sampler.stop() } };
           } finally {
             sampler.stop();
           }

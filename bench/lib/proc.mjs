@@ -1,6 +1,6 @@
 // Child processes for the bench: start, wait until ready, sample memory, stop. Nothing here knows
 // about any particular server.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -151,6 +151,38 @@ export function sampleRss(rootPids, everyMs = 250) {
   sample();
   const timer = setInterval(sample, everyMs);
   return { stop() { clearInterval(timer); sample(); return max; } };
+}
+
+let ticksPerSecond;
+
+function clockTicks() {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+/**
+ * CPU time (user + system, seconds) used so far by the process trees under `rootPids`, from
+ * /proc/PID/stat; undefined where /proc is missing. The difference across a load run, divided by the
+ * requests served, is CPU per request: a measure of work that stays steady when other processes
+ * compete for the cores, unlike requests per second.
+ */
+export function treeCpuSeconds(rootPids) {
+  if (!existsSync("/proc/self/stat")) return undefined;
+  let ticks = 0;
+  for (const pid of rootPids.flatMap((root) => processTree(root))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch { /* gone */ }
+  }
+  return ticks / clockTicks();
 }
 
 /** Idle RSS of a process tree right now, in KiB. */

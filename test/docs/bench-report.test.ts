@@ -16,8 +16,8 @@ const results: Results = {
     {
       id: "http-hello", family: "http", title: "HTTP hello-world", unit: "req/s", higherIsBetter: true, baseline: "node-http",
       rows: [
-        { id: "tsgi-bare", label: "tsgi bare app", tsgi: true, status: "ok", value: 45_678, latency: { p50: 1.04, p99: 2.5 }, errors: 0, non2xx: 0, rss: { idleKb: 46_080, loadKb: 71_680 } },
-        { id: "node-http", label: "node:http (raw)", tsgi: false, status: "ok", value: 50_000, latency: { p50: 0.98, p99: 2.1 }, errors: 0, non2xx: 0, rss: { idleKb: 45_056, loadKb: 55_296 } },
+        { id: "tsgi-bare", label: "tsgi bare app", tsgi: true, status: "ok", value: 45_678, latency: { p50: 1.04, p99: 2.5 }, errors: 0, non2xx: 0, cpuUs: 24, rss: { idleKb: 46_080, loadKb: 71_680 } },
+        { id: "node-http", label: "node:http (raw)", tsgi: false, status: "ok", value: 50_000, latency: { p50: 0.98, p99: 2.1 }, errors: 0, non2xx: 0, cpuUs: 20, rss: { idleKb: 45_056, loadKb: 55_296 } },
         { id: "fastify", label: "fastify", tsgi: false, status: "failed", reason: "wrong answer from http://127.0.0.1:1/: 404\nmore detail" },
         { id: "tsgi-framework", label: "tsgi framework", tsgi: true, status: "n/a", reason: "tsgi/framework is not built" },
       ],
@@ -80,6 +80,11 @@ describe("bench: rounds", () => {
     expect(combine(samples, 5)).toMatchObject({ status: "ok", value: 30, median: 20, latency: { p50: 1 }, errors: 1, non2xx: 2, requests: 180, rss: { idleKb: 5, loadKb: 12 }, samples: [10, 30, 20] });
   });
 
+  it("takes the median CPU per request across rounds", () => {
+    const withCpu = samples.map((sample, i) => ({ ...sample, cpuUs: [50, 10, 30][i] }));
+    expect(combine(withCpu, 5).cpuUs).toBe(30);
+  });
+
   it("takes the lowest round when lower is better (time per request)", () => {
     expect(combine(samples, undefined, false)).toMatchObject({ value: 10, median: 20, latency: { p50: 3 } });
   });
@@ -95,10 +100,15 @@ describe("bench: the report", () => {
     expect(router && ratio(router, router.rows[1]!)).toBeCloseTo(1.1, 6);
   });
 
-  it("prints each number from the JSON, with ratio, latency and memory", () => {
-    expect(page).toContain("| **tsgi bare app** | 45,678 | 0.91× | 1.04 | 2.50 | 45 MB | 70 MB |");
-    expect(page).toContain("| node:http (raw) | 50,000 | 1.00× | 0.98 | 2.10 | 44 MB | 54 MB |");
+  it("prints each number from the JSON, with ratio, latency, CPU per request and memory", () => {
+    expect(page).toContain("| **tsgi bare app** | 45,678 | 0.91× | 2.50 | 24.0 | 1.20× | 45 MB | 70 MB |");
+    expect(page).toContain("| node:http (raw) | 50,000 | 1.00× | 2.10 | 20.0 | 1.00× | 44 MB | 54 MB |");
     expect(page).toContain("| **tsgi, 1000 routes** | 110 | 1.10× |");
+  });
+
+  it("puts the speed and CPU ratios of the key comparisons first", () => {
+    expect(page).toContain("| tsgi HTTP server (bare app) vs raw node:http, hello-world | **0.91×** (45,678 vs 50,000 req/s; higher is better) | **1.20×** (24.0 vs 20.0 µs) |");
+    expect(page).toContain("| tsgi router: 1000 routes vs 10, lookup time | **1.10×** (110 vs 100 ns/lookup; lower is better) |  |");
   });
 
   it("says why a row has no number, in one line", () => {
