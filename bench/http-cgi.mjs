@@ -58,21 +58,33 @@ async function startServer(name) {
   const port = await freePort();
   const child = spawn(process.execPath, ["-e", SERVERS[name](port)], { stdio: ["ignore", "ignore", "inherit"] });
   await waitForPort(port, child);
-  return { port, stop: () => { child.kill("SIGKILL"); } };
+  return { port, pid: child.pid, stop: () => { child.kill("SIGKILL"); } };
+}
+
+/** CPU time (user + system) a process has used, in ms; Linux only (undefined elsewhere). */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms (USER_HZ 100)
+  } catch {
+    return undefined;
+  }
 }
 
 function runWrk(port) {
   const out = execFileSync(WRK, ["-t", "1", "-c", String(CONNECTIONS), "-d", `${SECONDS}s`, `http://127.0.0.1:${port}/`], { encoding: "utf8" });
   const match = /Requests\/sec:\s+([\d.]+)/.exec(out);
-  if (match === null) throw new Error(`cannot read wrk output:\n${out}`);
+  const total = /(\d+) requests in/.exec(out);
+  if (match === null || total === null) throw new Error(`cannot read wrk output:\n${out}`);
   if (/Non-2xx|Socket errors/.test(out)) process.stderr.write(`wrk reported errors:\n${out}\n`);
-  return Number(match[1]);
+  return { rps: Number(match[1]), requests: Number(total[1]) };
 }
 
 async function runNodeLoad(port) {
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const until = Date.now() + SECONDS * 1000;
   let done = 0;
+  const started = Date.now();
   const one = () => new Promise((ok, fail) => {
     request({ host: "127.0.0.1", port, path: "/", agent }, (res) => { res.resume(); res.on("end", ok); }).on("error", fail).end();
   });
@@ -80,7 +92,7 @@ async function runNodeLoad(port) {
     while (Date.now() < until) { await one(); done++; }
   }));
   agent.destroy();
-  return done / SECONDS;
+  return { rps: done / ((Date.now() - started) / 1000), requests: done };
 }
 
 async function httpRound(name) {
@@ -88,7 +100,11 @@ async function httpRound(name) {
   try {
     // warm-up, then the measured run
     if (WRK) execFileSync(WRK, ["-t", "1", "-c", "10", "-d", "1s", `http://127.0.0.1:${server.port}/`], { stdio: "ignore" });
-    return WRK ? runWrk(server.port) : await runNodeLoad(server.port);
+    const before = cpuMs(server.pid);
+    const result = WRK ? runWrk(server.port) : await runNodeLoad(server.port);
+    const after = cpuMs(server.pid);
+    // CPU per request is steadier than requests/s on a busy machine: it does not count time spent waiting for a core.
+    return { ...result, cpuUs: before === undefined || after === undefined ? undefined : ((after - before) * 1000) / result.requests };
   } finally {
     server.stop();
   }
@@ -145,15 +161,19 @@ if (!existsSync(join(ROOT, "dist/server/http/index.js"))) {
   process.exit(1);
 }
 console.log(`HTTP hello world, ${CONNECTIONS} connections, ${SECONDS} s x ${ROUNDS} rounds (interleaved), load by ${WRK ? "wrk" : "a node:http keep-alive loop (install wrk for better numbers)"}`);
-const rps = { "node:http": [], "tsgi http": [] };
+const rounds = { "node:http": [], "tsgi http": [] };
 for (let round = 0; round < ROUNDS; round++) {
-  for (const name of Object.keys(rps)) rps[name].push(await httpRound(name));
+  for (const name of Object.keys(rounds)) rounds[name].push(await httpRound(name));
 }
-const raw = median(rps["node:http"]);
-const tsgi = median(rps["tsgi http"]);
-console.log(`  raw node:http  ${raw.toFixed(0).padStart(8)} req/s   (rounds: ${rps["node:http"].map((v) => v.toFixed(0)).join(", ")})`);
-console.log(`  tsgi http      ${tsgi.toFixed(0).padStart(8)} req/s   (rounds: ${rps["tsgi http"].map((v) => v.toFixed(0)).join(", ")})`);
-console.log(`  ratio tsgi / node:http = ${(tsgi / raw).toFixed(2)}`);
+const summary = {};
+for (const [name, results] of Object.entries(rounds)) {
+  const cpu = results.map((r) => r.cpuUs).filter((v) => v !== undefined);
+  summary[name] = { rps: median(results.map((r) => r.rps)), cpuUs: cpu.length > 0 ? median(cpu) : undefined };
+  const cpuText = summary[name].cpuUs === undefined ? "" : `   ${summary[name].cpuUs.toFixed(1)} us CPU/request`;
+  console.log(`  ${name.padEnd(14)} ${summary[name].rps.toFixed(0).padStart(8)} req/s${cpuText}   (rounds: ${results.map((r) => r.rps.toFixed(0)).join(", ")})`);
+}
+console.log(`  ratio tsgi / node:http = ${(summary["tsgi http"].rps / summary["node:http"].rps).toFixed(2)} in requests/s`
+  + (summary["tsgi http"].cpuUs === undefined ? "" : `, ${(summary["node:http"].cpuUs / summary["tsgi http"].cpuUs).toFixed(2)} in requests per CPU second`));
 
 checkSum();
 console.log(`\nCGI per request, clean environment (env -i PATH=...), median, by ${HYPERFINE ? "hyperfine (60 runs)" : "a timed loop (60 runs)"}`);

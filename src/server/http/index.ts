@@ -12,7 +12,7 @@
  * @module
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { App, Env } from "../../contract.js";
+import type { App, Env, Reply } from "../../contract.js";
 import { EMPTY_INPUT, RequestInput } from "../../gateway/body.js";
 import { callApp } from "../../gateway/call.js";
 import { streamSink } from "../../gateway/log.js";
@@ -28,6 +28,11 @@ export { ListenError } from "./listen.js";
 
 const CONTROLLER = Symbol("tsgi.abort");
 type TrackedResponse = ServerResponse & { [CONTROLLER]?: AbortController };
+
+function isPlainReply(value: unknown): value is Reply {
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then !== "function"
+    && Number.isInteger((value as Reply).status) && Array.isArray((value as Reply).headers);
+}
 
 function hasBody(env: Env): boolean {
   const length = env.CONTENT_LENGTH;
@@ -89,7 +94,28 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
     }
   }
 
-  async function handle(req: IncomingMessage, res: TrackedResponse): Promise<void> {
+  function fail(req: Env, res: TrackedResponse, error: unknown): void {
+    const stack = error instanceof Error ? error.stack ?? error.message : String(error);
+    log.write(`tsgi: ${req.REQUEST_METHOD} ${req.SCRIPT_NAME}${req.PATH_INFO}: sending the reply failed: ${stack}`);
+    if (res.headersSent) {
+      res.destroy();
+    } else {
+      const text = development ? stack : "Internal Server Error";
+      res.writeHead(500, ["content-type", "text/plain; charset=utf-8", "content-length", String(Buffer.byteLength(text) + 1)]);
+      res.end(text + "\n");
+    }
+  }
+
+  async function send(env: Env, res: TrackedResponse, pending: Promise<Reply>): Promise<void> {
+    const reply = await pending;
+    try {
+      await sendReply(res, reply, env.REQUEST_METHOD);
+    } catch (error) {
+      fail(env, res, error);
+    }
+  }
+
+  function handle(req: IncomingMessage, res: TrackedResponse): void {
     inFlight++;
     active.add(res);
     res.once("close", onResponseClose);
@@ -99,24 +125,32 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
     const env = buildHttpEnv(req, context, EMPTY_INPUT, controller.signal, limits.maxHeaders);
     if (env instanceof Refusal) return refuse(res, env);
     if (hasBody(env)) env["tsgi.input"] = new RequestInput(req.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>);
-    const reply = await callApp(app, env, development);
+    // Fast path: an app that returns a reply synchronously is answered without a promise in between.
+    let result: Reply | Promise<Reply> | undefined;
+    let thrown: unknown;
+    let threw = false;
     try {
-      await sendReply(res, reply, env.REQUEST_METHOD);
+      result = app(env);
     } catch (error) {
-      const stack = error instanceof Error ? error.stack ?? error.message : String(error);
-      log.write(`tsgi: ${env.REQUEST_METHOD} ${env.SCRIPT_NAME}${env.PATH_INFO}: sending the reply failed: ${stack}`);
-      if (res.headersSent) {
-        res.destroy();
-      } else {
-        const text = development ? stack : "Internal Server Error";
-        res.writeHead(500, ["content-type", "text/plain; charset=utf-8", "content-length", String(Buffer.byteLength(text) + 1)]);
-        res.end(text + "\n");
-      }
+      threw = true;
+      thrown = error;
     }
+    if (isPlainReply(result)) {
+      try {
+        const sending = sendReply(res, result, env.REQUEST_METHOD);
+        if (sending !== undefined) sending.catch((error: unknown) => fail(env, res, error));
+      } catch (error) {
+        fail(env, res, error);
+      }
+      return;
+    }
+    // Everything else (a promise, a throw, a bad value) goes through callApp, which logs and builds error replies.
+    const settled = result as Reply | Promise<Reply>;
+    void send(env, res, callApp(threw ? () => { throw thrown; } : () => settled, env, development));
   }
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    void handle(req, res);
+    handle(req, res);
   });
 
   await listenOn(server, target, options.handle);

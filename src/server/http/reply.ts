@@ -17,18 +17,26 @@ function drained(res: ServerResponse): Promise<void> {
   });
 }
 
-/** The headers as the flat `[name, value, name, value]` list `writeHead` takes; notes a content-length. */
-function flatHeaders(reply: Reply): { flat: string[]; hasLength: boolean } {
-  const headers = reply.headers;
-  const flat = new Array<string>(headers.length * 2);
+type OutgoingHeaders = Record<string, string | string[]>;
+
+/**
+ * The headers as the object `writeHead` takes fastest (its array form re-validates and merges header by
+ * header); a repeated name becomes an array, in order. Notes whether the app set a content-length.
+ */
+function headerObject(reply: Reply): { headers: OutgoingHeaders; hasLength: boolean } {
+  const list = reply.headers;
+  const headers = Object.create(null) as OutgoingHeaders;
   let hasLength = false;
-  for (let i = 0; i < headers.length; i++) {
-    const pair = headers[i] as [string, string];
-    flat[i * 2] = pair[0];
-    flat[i * 2 + 1] = pair[1];
-    if (!hasLength && pair[0].length === 14 && pair[0].toLowerCase() === "content-length") hasLength = true;
+  for (let i = 0; i < list.length; i++) {
+    const pair = list[i] as [string, string];
+    const name = pair[0];
+    const previous = headers[name];
+    if (previous === undefined) headers[name] = pair[1];
+    else if (typeof previous === "string") headers[name] = [previous, pair[1]];
+    else previous.push(pair[1]);
+    if (!hasLength && name.length === 14 && name.toLowerCase() === "content-length") hasLength = true;
   }
-  return { flat, hasLength };
+  return { headers, hasLength };
 }
 
 function isGone(res: ServerResponse): boolean {
@@ -59,34 +67,34 @@ async function writeStream(res: ServerResponse, body: Iterable<BodyChunk> | Asyn
 }
 
 /**
- * Sends a reply: status and headers, then the body. A string or bytes body gets a content-length;
- * a streamed one is written chunk by chunk, waiting for `drain` (chunked when no length was given).
- * HEAD and 1xx/204/304 replies send no body. Throws when the app's headers are invalid (before anything was sent)
- * or the stream fails mid-way (the caller then ends the connection).
+ * Sends a reply: status and headers, then the body. A string or bytes body gets a content-length and is
+ * sent at once (nothing to await); a streamed one is written chunk by chunk, waiting for `drain` (chunked
+ * when no length was given). HEAD and 1xx/204/304 replies send no body. Throws when the app's headers are
+ * invalid (before anything was sent) or the stream fails mid-way (the caller then ends the connection).
  */
-export async function sendReply(res: ServerResponse, reply: Reply, method: string): Promise<void> {
-  const { flat, hasLength } = flatHeaders(reply);
+export function sendReply(res: ServerResponse, reply: Reply, method: string): Promise<void> | undefined {
+  const { headers, hasLength } = headerObject(reply);
   const body: ReplyBody = reply.body;
   const noBody = method === "HEAD" || statusForbidsBody(reply.status);
   if (!isStreamBody(body)) {
     if (body === null || body === undefined) {
-      if (!hasLength && !noBody) flat.push("content-length", "0");
-      res.writeHead(reply.status, flat);
+      if (!hasLength && !noBody) headers["content-length"] = "0";
+      res.writeHead(reply.status, headers);
       res.end();
-      return;
+      return undefined;
     }
-    if (!hasLength && !statusForbidsBody(reply.status)) flat.push("content-length", String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength));
-    res.writeHead(reply.status, flat);
+    if (!hasLength && !statusForbidsBody(reply.status)) headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
+    res.writeHead(reply.status, headers);
     if (noBody) res.end();
     else res.end(body);
-    return;
+    return undefined;
   }
-  res.writeHead(reply.status, flat);
+  res.writeHead(reply.status, headers);
   if (noBody) {
     res.end();
-    await discardBody(body);
-    return;
+    return discardBody(body);
   }
-  await writeStream(res, body);
-  if (!isGone(res)) res.end();
+  return writeStream(res, body).then(() => {
+    if (!isGone(res)) res.end();
+  });
 }

@@ -127,6 +127,22 @@ describe("HTTP server hardening", () => {
     expect(shown.body.toString()).toMatch(/Error: kaboom detail\n\s+at /);
   });
 
+  it("calls an app once whether it answers synchronously, asynchronously or throws", async () => {
+    const calls: string[] = [];
+    const { port } = await start((env) => {
+      calls.push(env.PATH_INFO);
+      if (env.PATH_INFO === "/throw") throw new Error("sync failure");
+      if (env.PATH_INFO === "/async") return Promise.resolve({ status: 202, headers: [], body: "later" });
+      if (env.PATH_INFO === "/bad") return { status: "200" } as unknown as { status: number; headers: [] };
+      return { status: 200, headers: [], body: "now" };
+    });
+    expect((await httpFetch(port, "GET", "/sync")).body.toString()).toBe("now");
+    expect((await httpFetch(port, "GET", "/async")).status).toBe(202);
+    expect((await httpFetch(port, "GET", "/throw")).status).toBe(500);
+    expect((await httpFetch(port, "GET", "/bad")).status).toBe(500);
+    expect(calls).toEqual(["/sync", "/async", "/throw", "/bad"]);
+  });
+
   it("stops producing a streamed reply while the client does not read (backpressure)", async () => {
     let produced = 0;
     const chunk = new Uint8Array(64 * 1024);
