@@ -32,43 +32,13 @@ export interface FastCgiRequest {
   readonly id: number;
   readonly role: number;
   readonly keepConn: boolean;
-  /** Created on first use of `tsgi.signal` (most apps never touch it; an AbortController costs ~6% of a hello-world). */
-  controller: AbortController | null;
-  /** Why the request was abandoned, for a signal created after the fact. */
-  abortReason: Error | null;
+  readonly controller: AbortController;
   readonly body: BodyQueue;
   readonly errors: LogSink;
   /** END_REQUEST written, or the request was abandoned: nothing more may be written for it. */
   done: boolean;
   /** PARAMS ended and the app was called. */
   started: boolean;
-}
-
-/** A placeholder for envFromParams; {@link lazySignal} replaces it at once. */
-const NEVER_ABORTED = new AbortController().signal;
-
-/** The request's AbortSignal, created on first use (already aborted when the request was abandoned first). */
-function signalOf(request: FastCgiRequest): AbortSignal {
-  if (request.controller === null) {
-    request.controller = new AbortController();
-    if (request.abortReason !== null) request.controller.abort(request.abortReason);
-  }
-  return request.controller.signal;
-}
-
-/**
- * Makes `env["tsgi.signal"]` a getter that creates the request's AbortSignal on first read. The env
- * stays a plain object; a middleware may still assign its own signal (the setter turns it into a value).
- */
-function lazySignal(env: Env, request: FastCgiRequest): void {
-  Object.defineProperty(env, "tsgi.signal", {
-    configurable: true,
-    enumerable: true,
-    get: () => signalOf(request),
-    set: (value: AbortSignal) => {
-      Object.defineProperty(env, "tsgi.signal", { value, writable: true, configurable: true, enumerable: true });
-    },
-  });
 }
 
 /** How long a closing connection waits for the web server to close its side before dropping it. */
@@ -187,12 +157,12 @@ export class FastCgiConnection implements SessionHandler {
       if (!keepConn) this.closeWhenIdle();
       return;
     }
+    const controller = new AbortController();
     const request: FastCgiRequest = {
       id: requestId,
       role,
       keepConn,
-      controller: null,
-      abortReason: null,
+      controller,
       body: new BodyQueue(this.#host.settings.bodyHighWater, (full) => this.#pressure(full)),
       errors: { write: (message) => this.#stderr(request, message) },
       done: false,
@@ -271,14 +241,13 @@ export class FastCgiConnection implements SessionHandler {
       env = envFromParams(params, {
         input: authorizer ? EMPTY_INPUT : new RequestInput(request.body),
         errors: request.errors,
-        signal: NEVER_ABORTED,
+        signal: request.controller.signal,
         multithread: true,
         multiprocess: settings.multiprocess,
         runOnce: false,
         scriptName: settings.scriptName,
       });
       env.FCGI_ROLE = roleName(request.role);
-      lazySignal(env, request);
     } catch (error) {
       this.#host.log.write(`tsgi fastcgi: cannot build the request env: ${(error as Error).stack ?? String(error)}`);
       this.finish(request, encodeResponse(request.id, "Status: 500 Internal Server Error\r\n\r\n", null, 1));
@@ -331,9 +300,7 @@ export class FastCgiConnection implements SessionHandler {
     if (request.done) return;
     request.done = true;
     request.body.fail(new Error(`request body unavailable: ${reason}`));
-    const error = new Error(reason);
-    request.abortReason = error;
-    request.controller?.abort(error);
+    request.controller.abort(new Error(reason));
   }
 
   #endAborted(request: FastCgiRequest): void {

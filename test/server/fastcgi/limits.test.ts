@@ -130,7 +130,7 @@ describe("FastCGI aborts", () => {
   });
 });
 
-describe("FastCGI tsgi.signal (created on first use)", () => {
+describe("FastCGI tsgi.signal", () => {
   it("is already aborted when first read after the request was aborted", async () => {
     const seen = gate<boolean>();
     const aborted = gate();
