@@ -268,6 +268,54 @@ async function toService(value, options = {}) {
   throw new TypeError(`${name} is ${resolved === null ? "null" : typeof resolved}; export an app (env) => reply, a { app, startup, shutdown } object, or a factory() returning one`);
 }
 
+// src/server/cgi/fd-sink.ts
+var import_node_fs = require("node:fs");
+var FdSink = class {
+  constructor(fd = 1) {
+    this.fd = fd;
+  }
+  fd;
+  #stream;
+  #errorListeners = /* @__PURE__ */ new Set();
+  #failed = false;
+  /** True once writes go through `process.stdout` (then flush it before exiting). */
+  get usedStream() {
+    return this.#stream !== void 0;
+  }
+  write(chunk) {
+    if (this.#stream !== void 0) return this.#stream.write(chunk);
+    if (this.#failed) return true;
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    let offset = 0;
+    while (offset < bytes.byteLength) {
+      try {
+        offset += (0, import_node_fs.writeSync)(this.fd, bytes, offset, bytes.byteLength - offset);
+      } catch (error) {
+        if (error.code === "EAGAIN") {
+          this.#stream = process.stdout;
+          for (const listener of this.#errorListeners) this.#stream.once("error", listener);
+          return this.#stream.write(bytes.subarray(offset));
+        }
+        this.#failed = true;
+        for (const listener of this.#errorListeners) listener(error);
+        this.#errorListeners.clear();
+        return true;
+      }
+    }
+    return true;
+  }
+  once(event, listener) {
+    if (this.#stream !== void 0) this.#stream.once(event, listener);
+    else if (event === "error") this.#errorListeners.add(listener);
+    return this;
+  }
+  off(event, listener) {
+    this.#stream?.off(event, listener);
+    if (event === "error") this.#errorListeners.delete(listener);
+    return this;
+  }
+};
+
 // src/server/cgi/input.ts
 async function* exactBody(source, length) {
   let remaining = length;
@@ -372,14 +420,12 @@ async function writeCgiReply(out, reply, method, signal) {
 
 // src/server/cgi/index.ts
 var STOP_SIGNALS = ["SIGTERM", "SIGHUP", "SIGINT"];
-function exitAfterFlush(code) {
-  const stdout = process.stdout;
-  if (stdout.writableLength === 0) process.exit(code);
-  stdout.write("", () => process.exit(code));
+function exitAfterFlush(code, out) {
+  if (!(out instanceof FdSink) || !out.usedStream || process.stdout.writableLength === 0) process.exit(code);
+  process.stdout.write("", () => process.exit(code));
 }
 async function runCgi(target, options = {}) {
-  const stderr = options.stderr ?? process.stderr;
-  const errors = streamSink(stderr);
+  const errors = streamSink(options.stderr ?? { write: (text2) => process.stderr.write(text2) });
   const controller = new AbortController();
   const signals = options.signals ?? process;
   const exit = options.exit !== false;
@@ -389,7 +435,7 @@ async function runCgi(target, options = {}) {
     if (exit) forceExit ??= setTimeout(() => process.exit(143), options.graceMs ?? 2e3).unref();
   };
   for (const signal of STOP_SIGNALS) signals.on(signal, onStop);
-  const out = options.stdout ?? process.stdout;
+  const out = options.stdout ?? new FdSink(1);
   out.once("error", onStop);
   let code = 0;
   try {
@@ -437,7 +483,7 @@ async function runCgi(target, options = {}) {
     for (const signal of STOP_SIGNALS) signals.off(signal, onStop);
     out.off("error", onStop);
   }
-  if (exit) exitAfterFlush(code);
+  if (exit) exitAfterFlush(code, out);
   return code;
 }
 

@@ -21,6 +21,7 @@ import { callApp } from "../../gateway/call.js";
 import { streamSink } from "../../gateway/log.js";
 import { envFromParams } from "../../gateway/params.js";
 import { toService } from "../../gateway/service.js";
+import { FdSink } from "./fd-sink.js";
 import { exactBody, type ByteSource } from "./input.js";
 import { writeCgiReply, type ReplySink } from "./output.js";
 
@@ -35,7 +36,7 @@ export interface CgiOptions {
   env?: Record<string, string | undefined>;
   /** The request body source (default: `process.stdin`, touched only when there is a body). */
   stdin?: ByteSource;
-  /** Where the reply goes (default: `process.stdout`). */
+  /** Where the reply goes (default: fd 1, written synchronously; `process.stdout` only if the pipe is non-blocking). */
   stdout?: ReplySink;
   /** Where logs go (default: `process.stderr`). */
   stderr?: { write(text: string): unknown };
@@ -51,11 +52,10 @@ export interface CgiOptions {
 
 const STOP_SIGNALS: NodeJS.Signals[] = ["SIGTERM", "SIGHUP", "SIGINT"];
 
-/** Exits once stdout has taken everything written. */
-function exitAfterFlush(code: number): void {
-  const stdout = process.stdout;
-  if (stdout.writableLength === 0) process.exit(code);
-  stdout.write("", () => process.exit(code));
+/** Exits once stdout has taken everything written (at once when it was written synchronously). */
+function exitAfterFlush(code: number, out: ReplySink): void {
+  if (!(out instanceof FdSink) || !out.usedStream || process.stdout.writableLength === 0) process.exit(code);
+  process.stdout.write("", () => process.exit(code));
 }
 
 /**
@@ -68,8 +68,8 @@ function exitAfterFlush(code: number): void {
  * ```
  */
 export async function runCgi(target: App | Service, options: CgiOptions = {}): Promise<number> {
-  const stderr = options.stderr ?? process.stderr;
-  const errors = streamSink(stderr);
+  // process.stderr is created only if something is logged: the stream costs start-up time.
+  const errors = streamSink(options.stderr ?? { write: (text: string) => process.stderr.write(text) });
   const controller = new AbortController();
   const signals = options.signals ?? process;
   const exit = options.exit !== false;
@@ -79,7 +79,7 @@ export async function runCgi(target: App | Service, options: CgiOptions = {}): P
     if (exit) forceExit ??= setTimeout(() => process.exit(143), options.graceMs ?? 2000).unref();
   };
   for (const signal of STOP_SIGNALS) signals.on(signal, onStop);
-  const out = options.stdout ?? process.stdout;
+  const out: ReplySink = options.stdout ?? new FdSink(1);
   out.once("error", onStop);
 
   let code = 0;
@@ -128,6 +128,6 @@ export async function runCgi(target: App | Service, options: CgiOptions = {}): P
     for (const signal of STOP_SIGNALS) signals.off(signal, onStop);
     out.off("error", onStop);
   }
-  if (exit) exitAfterFlush(code);
+  if (exit) exitAfterFlush(code, out);
   return code;
 }

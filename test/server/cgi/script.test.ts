@@ -2,7 +2,7 @@
 // clean environment per request.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bundleCgi } from "../../../src/cli/bundle-command.js";
 import { tempDir } from "../../support/daemon.js";
@@ -69,6 +69,28 @@ describe("examples/sum/cgi-bin/sum.cgi", () => {
     const head = parseCgiOutput((await runScript({ REQUEST_METHOD: "HEAD", PATH_INFO: "/sum", QUERY_STRING: "a=1&b=2" })).out);
     expect(head.status).toBe(200);
     expect(head.body.byteLength).toBe(0);
+  });
+
+  it("writes a reply larger than the pipe buffer intact to a reader that is slow to start", async () => {
+    const temp = tempDir();
+    try {
+      const script = join(temp.path, "big.cgi");
+      await bundleCgi({ spec: "test/server/cgi/fixtures/big.ts", out: script, conditions: ["tsgi-source"], cwd: ROOT });
+      const child = spawn(script, [], { env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, GATEWAY_INTERFACE: "CGI/1.1", REQUEST_METHOD: "GET" }, stdio: ["ignore", "pipe", "inherit"] });
+      child.stdout.pause();
+      await new Promise((r) => setTimeout(r, 300));
+      const chunks: Buffer[] = [];
+      child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+      child.stdout.resume();
+      const code = await new Promise((r) => child.on("close", r));
+      const reply = parseCgiOutput(Buffer.concat(chunks));
+      expect(code).toBe(0);
+      expect(reply.status).toBe(200);
+      expect(reply.body.byteLength).toBe(64 * 16 * 4096);
+      expect(reply.body.subarray(-16).toString()).toBe("0123456789abcdef");
+    } finally {
+      temp.remove();
+    }
   });
 
   it("treats a query string that looks like an option as a query, never as arguments (CVE-2012-1823)", async () => {
