@@ -24,7 +24,7 @@ describe("pool reload (real processes)", () => {
     pool = await startPool({ workers: 2 }, { env: { FIXTURE_HOOK_LOG: hooks } });
     const first = readyPids(await pool.status());
     let done = false;
-    const load = loadLoop(pool.port, { concurrency: 4, maxRequests: 100_000, maxMs: 170_000, stop: () => done });
+    const load = loadLoop(pool.port, { concurrency: 2, maxRequests: 100_000, maxMs: 170_000, stop: () => done });
     try {
       for (let generation = 2; generation <= 11; generation++) {
         pool.child.kill("SIGHUP");
