@@ -24,8 +24,14 @@ function establishedTo(port: number): number | undefined {
   }
 }
 
-for (const keepConn of [true, false]) {
-  describe.skipIf(!run)(`nginx → FastCGI (fastcgi_keep_conn ${keepConn ? "on" : "off"})`, () => {
+const MODES = [
+  { keepConn: true, requestBuffering: true, title: "fastcgi_keep_conn on" },
+  { keepConn: false, requestBuffering: true, title: "fastcgi_keep_conn off" },
+  { keepConn: true, requestBuffering: false, title: "fastcgi_keep_conn on, fastcgi_request_buffering off: bodies streamed through" },
+];
+
+for (const { keepConn, requestBuffering, title } of MODES) {
+  describe.skipIf(!run)(`nginx → FastCGI (${title})`, () => {
     let dir: ReturnType<typeof tempDir>;
     let server: RunningServer;
     let nginx: Daemon;
@@ -37,7 +43,7 @@ for (const keepConn of [true, false]) {
       server = await serveFastCgi(lint()(app), { bind: "127.0.0.1:0", log: memorySink() });
       const port = await freePort();
       const conf = join(dir.path, "nginx.conf");
-      writeFileSync(conf, nginxConfig(dir.path, nginxFastCgiSite({ backend: `127.0.0.1:${server.port}`, listen: `127.0.0.1:${port}`, keepConn })));
+      writeFileSync(conf, nginxConfig(dir.path, nginxFastCgiSite({ backend: `127.0.0.1:${server.port}`, listen: `127.0.0.1:${port}`, keepConn, requestBuffering })));
       nginx = await startDaemon("nginx", ["-g", "daemon off;", "-c", conf, "-p", dir.path], { port });
       base = `http://127.0.0.1:${port}`;
     });

@@ -44,11 +44,12 @@ const NGINX_SCGI_PARAMS = `    scgi_param  REQUEST_METHOD     $request_method;
  * nginx → tsgi FastCGI, the app mounted at `/`. With `keepConn`, an upstream pool of kept connections
  * (`keepalive` + `fastcgi_keep_conn on`): the fast setup. Without, one connection per request.
  */
-export function nginxFastCgiSite(options: { backend: Backend; listen: string; keepConn: boolean }): string {
+export function nginxFastCgiSite(options: { backend: Backend; listen: string; keepConn: boolean; requestBuffering?: boolean }): string {
   const upstream = options.keepConn
     ? `upstream tsgi_app {\n    server ${options.backend};\n    keepalive 32;\n}\n\n`
     : "";
-  const pass = options.keepConn ? "    fastcgi_pass tsgi_app;\n    fastcgi_keep_conn on;\n" : `    fastcgi_pass ${options.backend};\n`;
+  const pass = (options.keepConn ? "    fastcgi_pass tsgi_app;\n    fastcgi_keep_conn on;\n" : `    fastcgi_pass ${options.backend};\n`)
+    + (options.requestBuffering === false ? "    fastcgi_request_buffering off;\n" : "");
   return `${upstream}server {
   listen ${options.listen};
   client_max_body_size 64m;
