@@ -118,7 +118,7 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
   function handle(req: IncomingMessage, res: TrackedResponse): void {
     inFlight++;
     active.add(res);
-    res.once("close", onResponseClose);
+    res.on("close", onResponseClose); // emitted once; "on" spares the once-wrapper per request
     if (closing) res.shouldKeepAlive = false;
     const controller = new AbortController();
     res[CONTROLLER] = controller;
