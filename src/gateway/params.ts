@@ -20,8 +20,11 @@ export interface GatewayFields {
   scriptName?: string | undefined;
 }
 
-/** Parameters never copied into an env: `HTTP_PROXY` (httpoxy, CVE-2016-5385). */
-const DROPPED = new Set(["HTTP_PROXY"]);
+/**
+ * Parameters never copied into an env: `HTTP_PROXY` (httpoxy, CVE-2016-5385), and the `HTTP_CONTENT_*`
+ * copies nginx sends beside `CONTENT_TYPE`/`CONTENT_LENGTH` (RFC 3875 §4.1.18 keeps them out).
+ */
+const DROPPED = new Set(["HTTP_PROXY", "HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"]);
 
 function percentDecodePath(path: string): string {
   if (!path.includes("%")) return path;

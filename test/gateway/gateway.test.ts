@@ -24,9 +24,11 @@ describe("request headers to env", () => {
 });
 
 describe("CGI params to env", () => {
-  it("drops HTTP_PROXY, fills defaults and derives SERVER_NAME from Host", () => {
-    const env = envFromParams({ REQUEST_METHOD: "POST", HTTP_PROXY: "x", HTTP_HOST: "[::1]:8080", PATH_INFO: "/a" }, fields());
+  it("drops HTTP_PROXY and nginx's HTTP_CONTENT_* copies, fills defaults and derives SERVER_NAME from Host", () => {
+    const env = envFromParams({ REQUEST_METHOD: "POST", HTTP_PROXY: "x", HTTP_CONTENT_TYPE: "a/b", CONTENT_TYPE: "a/b", HTTP_HOST: "[::1]:8080", PATH_INFO: "/a" }, fields());
     expect(env.HTTP_PROXY).toBeUndefined();
+    expect(env.HTTP_CONTENT_TYPE).toBeUndefined();
+    expect(env.CONTENT_TYPE).toBe("a/b");
     expect(env.SERVER_NAME).toBe("[::1]");
     expect(env.QUERY_STRING).toBe("");
     expect(env["tsgi.run_once"]).toBe(true);

@@ -10,7 +10,6 @@ import {
   type FastCgiProtocolError, type SessionHandler,
 } from "../../protocol/fastcgi/index.js";
 import { BodyQueue } from "./body-queue.js";
-import { dropBodyHeaders } from "./cgi-params.js";
 import type { FastCgiSettings } from "./options.js";
 import { writeReply } from "./reply.js";
 
@@ -233,7 +232,6 @@ export class FastCgiConnection implements SessionHandler {
 
   async #run(request: FastCgiRequest, params: Array<[string, string]>): Promise<void> {
     const settings = this.#host.settings;
-    dropBodyHeaders(params);
     const authorizer = request.role === Role.AUTHORIZER;
     if (authorizer) request.body.discard();
     let env: Env;

@@ -8,7 +8,6 @@ import { discardBody, RequestInput, replyChunks } from "../../gateway/body.js";
 import { envFromParams } from "../../gateway/params.js";
 import { ScgiHeaderParser, ScgiProtocolError, type ScgiHeader } from "../../protocol/scgi/index.js";
 import { BodyQueue } from "../fastcgi/body-queue.js";
-import { dropBodyHeaders } from "../fastcgi/cgi-params.js";
 import type { ScgiSettings } from "./options.js";
 
 /** What a connection needs from its server. */
@@ -111,7 +110,6 @@ export class ScgiConnection {
     this.#body = body;
     if (this.#remaining === 0) body.end();
     else if (header.rest.length > 0) this.#feed(header.rest);
-    dropBodyHeaders(header.params);
     let env: Env;
     try {
       env = envFromParams(header.params, {
