@@ -21,11 +21,11 @@ export interface CliProcess {
 }
 
 /** Starts `tsgi ARGS` from source in the repository root. */
-export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): CliProcess {
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT, stdin: "ignore" | number = "ignore"): CliProcess {
   const child = spawn(process.execPath, ["--conditions=tsgi-source", "--import", TSX, CLI, ...args], {
     cwd,
     env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [stdin, "pipe", "pipe"],
   });
   let out = "";
   let err = "";

@@ -1,6 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { request } from "node:http";
+import { createServer, type AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { freePort } from "../support/daemon.js";
+import { freePort, haveBinaries } from "../support/daemon.js";
 import { runCli, startCli } from "./run-cli.js";
 
 function get(port: number, path: string): Promise<{ status: number; body: string }> {
@@ -124,5 +126,28 @@ describe("tsgi serve under a web server's CGI (--server auto)", () => {
     });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe("Status: 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 2\r\n\r\n42");
+  });
+});
+
+describe.runIf(haveBinaries("cgi-fcgi"))("tsgi serve on a listening socket handed over on fd 0 (--server auto)", () => {
+  it("serves FastCGI on it, as under lighttpd bin-path or spawn-fcgi", async () => {
+    const listener = createServer();
+    await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+    const port = (listener.address() as AddressInfo).port;
+    const fd = (listener as unknown as { _handle: { fd: number } })._handle.fd;
+    const cli = startCli(["serve", "examples/sum/app.ts"], {}, undefined, fd);
+    try {
+      await cli.waitFor(/serving examples\/sum\/app\.ts:default over FastCGI on fd:0/);
+      listener.close();
+      const run = spawnSync("cgi-fcgi", ["-bind", "-connect", `127.0.0.1:${port}`], {
+        env: { REQUEST_METHOD: "GET", SCRIPT_NAME: "", PATH_INFO: "/sum", QUERY_STRING: "a=20&b=22", SERVER_NAME: "x", SERVER_PORT: "80", SERVER_PROTOCOL: "HTTP/1.1", GATEWAY_INTERFACE: "CGI/1.1", REMOTE_ADDR: "127.0.0.1" },
+        encoding: "utf8",
+        timeout: 10_000,
+      });
+      expect(run.stdout).toMatch(/^Status: 200 OK\r\n[\s\S]*\r\n\r\n42$/);
+    } finally {
+      cli.child.kill("SIGTERM");
+      await cli.exited;
+    }
   });
 });
