@@ -71,6 +71,7 @@ const HEADLINES = [
   ["nginx-hello", "tsgi-fastcgi", "php-fpm", "behind nginx: tsgi FastCGI vs php-fpm"],
   ["pool-hello", "tsgi-pool", "node-cluster", "tsgi pool vs node:cluster, same number of workers"],
   ["cgi-direct", "tsgi-sum", "node-e-0", "CGI: the sum example vs `node -e 0`, time per request"],
+  ["cgi-direct", "tsgi-sum", "hono-sum", "CGI: the sum example vs the same app on hono, time per request"],
   ["router", "tsgi-1000", "tsgi-10", "tsgi router: 1000 routes vs 10, lookup time"],
 ];
 

@@ -1,5 +1,6 @@
 // CGI per-request time: a process per request, so what counts is start-up. The sum example's CGI
-// script against bare `node -e 0` and a minimal node CGI script, run directly with a clean environment
+// script against bare `node -e 0`, a minimal node CGI script and the same app written with hono (run
+// through app.fetch), run directly with a clean environment
 // (as a web server gives one: `env -i PATH=...`) and through lighttpd's mod_cgi (wrk, one connection).
 import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
@@ -11,6 +12,7 @@ import { scratchDir } from "../lib/proc.mjs";
 import { runWrk } from "../lib/wrk.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const HONO_CGI = fileURLToPath(new URL("./apps/hono-sum-cgi.mjs", import.meta.url));
 const CLEAN_PATH = "/usr/local/bin:/usr/bin:/bin";
 const SUM_QUERY = "a=1&b=2";
 
@@ -137,6 +139,7 @@ export async function groups(settings) {
       rows: [
         { id: "tsgi-sum", label: "tsgi sum example (CGI)", tsgi: true, available: noSum, setup: directRow(sum, [], cgiEnv(SUM_QUERY), "3", runs) },
         { id: "minimal", label: "minimal node CGI script", available: () => undefined, setup: directRow(minimal, [], cgiEnv(SUM_QUERY), "3", runs) },
+        { id: "hono-sum", label: "hono sum app (CGI via app.fetch)", available: () => undefined, setup: directRow(process.execPath, [HONO_CGI], cgiEnv(SUM_QUERY), "3", runs) },
         { id: "node-e-0", label: "node -e 0", available: () => undefined, setup: directRow(process.execPath, ["-e", "0"], { PATH: CLEAN_PATH }, undefined, runs) },
       ],
     },
