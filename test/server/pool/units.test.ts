@@ -9,6 +9,7 @@ import { workerExecArgv } from "../../../src/server/pool/cluster-spawner.js";
 import { controlName, queryControl, runtimeDir, startControl } from "../../../src/server/pool/control.js";
 import { masterSettings, serverOptionsOf } from "../../../src/server/pool/options.js";
 import { EventQueue } from "../../../src/server/pool/queue.js";
+import { statusCommand } from "../../../src/server/pool/status-command.js";
 import type { PoolStatus } from "../../../src/server/pool/status.js";
 import { statusHtml, statusText } from "../../../src/server/pool/status.js";
 import { PendingRequests, withStatusPath, withTimeout } from "../../../src/server/pool/worker-app.js";
@@ -119,6 +120,41 @@ describe("control socket", () => {
     expect(controlName({ kind: "unix", path: "/run/app.sock" })).toMatch(/^unix-app\.sock-[0-9a-f]{8}\.sock$/);
     expect(runtimeDir({ XDG_RUNTIME_DIR: "/run/user/1000" })).toBe("/run/user/1000/tsgi");
     expect(runtimeDir({ TSGI_RUNTIME_DIR: "/srv/x", XDG_RUNTIME_DIR: "/run/user/1000" })).toBe("/srv/x");
+  });
+});
+
+describe("tsgi status discovery", () => {
+  it("uses the only pool in the runtime directory, finds one by --bind, and lists several", async () => {
+    const dir = tempDir();
+    const saved = process.env.TSGI_RUNTIME_DIR;
+    process.env.TSGI_RUNTIME_DIR = dir.path;
+    let out = "";
+    const sink = { write: (text: string) => { out += text; } };
+    const first = await startControl(join(dir.path, controlName({ kind: "tcp", host: "127.0.0.1", port: 8000 })), () => STATUS);
+    try {
+      expect(await statusCommand([], sink, sink)).toBe(0);
+      expect(out).toMatch(/^tsgi pool 42: app\.js on http:\/\/127\.0\.0\.1:8000 \(http\), running/);
+      const second = await startControl(join(dir.path, controlName({ kind: "tcp", host: "127.0.0.1", port: 9000 })), () => ({ ...STATUS, pid: 43 }));
+      try {
+        out = "";
+        expect(await statusCommand([], sink, sink)).toBe(2);
+        expect(out).toMatch(/several pools in .*pick one with --control:\n .*tcp-127\.0\.0\.1-8000\.sock\n .*tcp-127\.0\.0\.1-9000\.sock/);
+        out = "";
+        expect(await statusCommand(["--bind", "127.0.0.1:9000", "--json"], sink, sink)).toBe(0);
+        expect((JSON.parse(out) as PoolStatus).pid).toBe(43);
+      } finally {
+        await second.close();
+      }
+      await first.close();
+      out = "";
+      expect(await statusCommand([], sink, sink)).toBe(1);
+      expect(out).toMatch(/no pool found in .*start one with tsgi serve APP --workers N/);
+    } finally {
+      await first.close();
+      if (saved === undefined) delete process.env.TSGI_RUNTIME_DIR;
+      else process.env.TSGI_RUNTIME_DIR = saved;
+      dir.remove();
+    }
   });
 });
 
