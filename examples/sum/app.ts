@@ -40,7 +40,9 @@ const app: App = async (env) => {
   const b = operand(query, "b");
   const problems = [a, b].filter((value): value is string => typeof value === "string");
   if (problems.length > 0) return text(400, problems.join("\n") + "\n");
-  return text(200, String((a as number) + (b as number)));
+  const sum = (a as number) + (b as number);
+  if (!Number.isFinite(sum)) return text(400, `the sum of ${String(a)} and ${String(b)} is too large to represent\n`);
+  return text(200, String(sum));
 };
 
 export default app;

@@ -19,6 +19,12 @@ describe("examples/sum", () => {
     expect(missing.text).toContain("b is missing");
   });
 
+  it("refuses a sum too large to represent instead of answering Infinity", async () => {
+    const reply = await request(app, "GET", "/sum?a=1e308&b=1e308");
+    expect(reply.status).toBe(400);
+    expect(reply.text).toContain("too large to represent");
+  });
+
   it("reads a urlencoded POST body", async () => {
     const reply = await request(app, "POST", "/sum", { form: { a: "1.5", b: "2" } });
     expect(reply.text).toBe("3.5");

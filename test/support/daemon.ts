@@ -77,7 +77,8 @@ export interface Daemon {
  */
 export async function startDaemon(binary: string, args: string[], options: { port?: number | string; env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<Daemon> {
   const path = findBinary(binary) ?? binary;
-  const child = spawn(path, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
+  // detached: its own process group, so a daemon that signals its group on shutdown (Apache prefork) spares the test runner.
+  const child = spawn(path, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => { output += chunk.toString(); });
   child.stderr?.on("data", (chunk: Buffer) => { output += chunk.toString(); });

@@ -194,7 +194,7 @@ function isService(value) {
 }
 
 // src/gateway/params.ts
-var DROPPED = /* @__PURE__ */ new Set(["HTTP_PROXY"]);
+var DROPPED = /* @__PURE__ */ new Set(["HTTP_PROXY", "HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"]);
 function percentDecodePath(path) {
   if (!path.includes("%")) return path;
   try {
@@ -517,7 +517,10 @@ var app = async (env) => {
   const b = operand(query, "b");
   const problems = [a, b].filter((value) => typeof value === "string");
   if (problems.length > 0) return text(400, problems.join("\n") + "\n");
-  return text(200, String(a + b));
+  const sum = a + b;
+  if (!Number.isFinite(sum)) return text(400, `the sum of ${String(a)} and ${String(b)} is too large to represent
+`);
+  return text(200, String(sum));
 };
 var app_default = app;
 
