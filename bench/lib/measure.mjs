@@ -66,7 +66,7 @@ export function throughputRow({ id, label, tsgi = false, available, start, expec
       const idleKb = treeRssKb(running.memoryPids);
       return {
         idleKb,
-        async warmup() { await runWrk(running.url, { seconds: settings.warmup, connections: settings.connections }); },
+        async warmup() { if (settings.warmup > 0) await runWrk(running.url, { seconds: settings.warmup, connections: settings.connections }); },
         async sample() {
           const sampler = sampleRss(running.memoryPids, 500);
           try {
