@@ -16,6 +16,7 @@ export const SERVE_OPTIONS: OptionTable = {
   grace: { type: "string", value: "SECONDS", help: "how long a stop waits for requests in flight (default 30)" },
   "script-name": { type: "string", value: "PATH", help: "the app's mount point when the front server does not say it" },
   timeout: { type: "string", value: "SECONDS", help: "pool: per-request timeout (the request's signal fires, 504)" },
+  "heartbeat-timeout": { type: "string", value: "SECONDS", help: "pool: replace a worker silent this long (a busy loop)" },
   "max-requests": { type: "string", value: "N", help: "pool: recycle a worker after about N requests" },
   "max-requests-jitter": { type: "string", value: "N", help: "pool: up to N more per worker, so they recycle apart" },
   "status-path": { type: "string", value: "PATH", help: "pool: serve the pool's status at this path" },
@@ -61,6 +62,8 @@ export function serveOptionsFrom(values: Record<string, string | boolean | strin
   const pool: Record<string, unknown> = {};
   const timeout = secondsOption(values, "timeout");
   if (timeout !== undefined) pool.timeoutMs = timeout;
+  const heartbeat = secondsOption(values, "heartbeat-timeout");
+  if (heartbeat !== undefined) pool.heartbeatTimeoutMs = heartbeat;
   const maxRequests = integerOption(values, "max-requests", 1);
   if (maxRequests !== undefined) pool.maxRequests = maxRequests;
   const jitter = integerOption(values, "max-requests-jitter", 0);

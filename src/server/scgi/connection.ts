@@ -65,11 +65,6 @@ export class ScgiConnection {
     this.socket.destroy();
   }
 
-  /** Closes now when no request runs (server shutdown). */
-  closeIfIdle(): void {
-    if (!this.#running) this.#end();
-  }
-
   #data(chunk: Buffer): void {
     if (this.#ending || this.#done) return;
     if (this.#body !== null) {

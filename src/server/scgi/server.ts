@@ -66,7 +66,8 @@ export const serveScgi: StartServer<ScgiServerOptions> = async (app: App, option
       const idle = new Promise<void>((resolve) => {
         allClosed = resolve;
       });
-      for (const connection of connections) connection.closeIfIdle();
+      // Every SCGI connection carries one request: one whose header has not arrived yet is a request on
+      // its way (nginx opened it), so it is served within the grace period, not cut (that would be a 502).
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(false), graceMs);

@@ -5,8 +5,9 @@ import { serveScgi } from "tsgi/scgi";
 import { memorySink } from "tsgi/testing";
 import type { RunningServer } from "../../../src/server/types.js";
 import sum from "../../../examples/sum/app.js";
-import { cgiParams } from "../../support/cgi-response.js";
-import { scgiFetch } from "../../support/scgi-client.js";
+import { cgiParams, parseCgiResponse } from "../../support/cgi-response.js";
+import { readAll, scgiConnect, scgiFetch } from "../../support/scgi-client.js";
+import { encodeScgiRequest } from "tsgi/protocol/scgi";
 
 let server: RunningServer | undefined;
 
@@ -34,5 +35,19 @@ describe("SCGI server basics", () => {
     const reply = await scgiFetch(port, cgiParams("POST", "/sum", { "content-type": "application/x-www-form-urlencoded" }), body, 3);
     expect(reply.status).toBe(200);
     expect(reply.body.toString()).toBe("7");
+  });
+
+  it("serves a request whose header arrives after close() began, within the grace period", async () => {
+    const port = await start(sum);
+    const socket = await scgiConnect(port);
+    const closing = (server as RunningServer).close({ graceMs: 5000 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const reply = readAll(socket);
+    socket.end(encodeScgiRequest(cgiParams("GET", "/sum?a=2&b=3").filter(([name]) => name !== "CONTENT_LENGTH")));
+    const parsed = parseCgiResponse(await reply);
+    expect(parsed.status).toBe(200);
+    expect(parsed.body.toString()).toBe("5");
+    await closing;
+    server = undefined;
   });
 });
