@@ -196,22 +196,23 @@ export function createApp(options: AppOptions = {}): FrameworkApp {
   };
 
   const fail = (error: unknown, ctx: Context<Input>, head: boolean): Reply | Promise<Reply> => {
-    if (errorHook !== undefined) {
-      try {
-        const handled = errorHook(error, ctx as Context);
-        if (isPromise(handled)) {
-          return Promise.resolve(handled).then(
-            (result) => (result === undefined ? renderError(error, ctx.env, development) : finish(result, ctx, head)),
-            (hookError: unknown) => renderError(hookError, ctx.env, development),
-          );
-        }
-        if (handled !== undefined) return finish(handled, ctx, head);
-      } catch (hookError) {
-        return renderError(hookError, ctx.env, development);
+    const render = (thrown: unknown): Reply => {
+      const reply = renderError(thrown, ctx.env, development);
+      return head ? withoutBody(reply) : reply;
+    };
+    if (errorHook === undefined) return render(error);
+    try {
+      const handled = errorHook(error, ctx as Context);
+      if (isPromise(handled)) {
+        return Promise.resolve(handled).then(
+          (result) => (result === undefined ? render(error) : finish(result, ctx, head)),
+          (hookError: unknown) => render(hookError),
+        );
       }
+      return handled === undefined ? render(error) : finish(handled, ctx, head);
+    } catch (hookError) {
+      return render(hookError);
     }
-    const reply = renderError(error, ctx.env, development);
-    return head ? withoutBody(reply) : reply;
   };
 
   const finish = (result: unknown, ctx: Context<Input>, head: boolean): Reply => {

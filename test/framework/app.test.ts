@@ -194,6 +194,18 @@ describe("errors", () => {
     expect(seen).toEqual(["404 /nowhere", "400 /fail"]);
   });
 
+  it("an async hook may answer; a hook that throws gets the default reply for its own error", async () => {
+    const asyncHook = createApp().get("/x", () => { throw new HttpError(402, "pay"); })
+      .onError(async (error) => text(`hooked ${(error as HttpError).status}`, { status: 402 }));
+    expect((await request(asyncHook, "GET", "/x")).text).toBe("hooked 402");
+    const throwing = createApp().get("/x", () => { throw new HttpError(402, "pay"); })
+      .onError(() => { throw new HttpError(409, "hook broke"); });
+    const reply = await request(throwing, "GET", "/x");
+    expect([reply.status, reply.text]).toEqual([409, "hook broke\n"]);
+    const head = await request(throwing, "HEAD", "/x");
+    expect(head.status).toBe(409);
+  });
+
   it("shows the development page with the stack only in development, never in production", async () => {
     const make = (development: boolean): App => createApp({ development }).get("/boom", () => { throw new Error("kaboom <script>"); });
     const dev = await request(make(true), "GET", "/boom");
