@@ -8,6 +8,7 @@ import type { Socket } from "node:net";
 import { TSGI_VERSION, type Env, type LogSink, type RequestBody } from "../../contract.js";
 import { headerEnvKey } from "../../gateway/headers.js";
 import { decodePath } from "../../gateway/url-env.js";
+import type { LazyAbort } from "./abort.js";
 
 /** What a connection tells every request on it; computed once when it opens. */
 export interface ConnectionFacts {
@@ -75,9 +76,10 @@ function hostName(host: string): string {
 
 /**
  * Builds the env of a request, or returns a refusal (two Host headers, too many header fields, a
- * request target that is not a path). `input` and `signal` are created by the caller.
+ * request target that is not a path). `input` and `abort` are created by the caller; `tsgi.signal` is an
+ * accessor that makes the signal on first read (an app may still replace it by assignment).
  */
-export function buildHttpEnv(req: IncomingMessage, context: EnvContext, input: RequestBody, signal: AbortSignal, maxHeaders: number): Env | Refusal {
+export function buildHttpEnv(req: IncomingMessage, context: EnvContext, input: RequestBody, abort: LazyAbort, maxHeaders: number): Env | Refusal {
   const raw = req.rawHeaders;
   if (raw.length > maxHeaders * 2) return new Refusal(431, `too many header fields: the limit is ${maxHeaders}`);
   const facts = connectionFacts(req.socket);
@@ -116,7 +118,12 @@ export function buildHttpEnv(req: IncomingMessage, context: EnvContext, input: R
     "tsgi.url_scheme": facts.https ? "https" : "http",
     "tsgi.input": input,
     "tsgi.errors": context.errors,
-    "tsgi.signal": signal,
+    get "tsgi.signal"(): AbortSignal {
+      return abort.signal;
+    },
+    set "tsgi.signal"(value: AbortSignal) {
+      Object.defineProperty(this, "tsgi.signal", { value, writable: true, enumerable: true, configurable: true });
+    },
     "tsgi.multithread": true,
     "tsgi.multiprocess": context.multiprocess,
     "tsgi.run_once": false,

@@ -18,6 +18,7 @@ import { callApp } from "../../gateway/call.js";
 import { streamSink } from "../../gateway/log.js";
 import { describeBind, parseBind, type ListenTarget } from "../bind.js";
 import type { RunningServer, StartServer } from "../types.js";
+import { LazyAbort } from "./abort.js";
 import { buildHttpEnv, Refusal, rememberConnection, type EnvContext } from "./env.js";
 import { boundPort, listenOn } from "./listen.js";
 import { httpLimits, type HttpServerOptions } from "./options.js";
@@ -26,8 +27,8 @@ import { sendReply } from "./reply.js";
 export type { HttpServerOptions } from "./options.js";
 export { ListenError } from "./listen.js";
 
-const CONTROLLER = Symbol("tsgi.abort");
-type TrackedResponse = ServerResponse & { [CONTROLLER]?: AbortController };
+const ABORT = Symbol("tsgi.abort");
+type TrackedResponse = ServerResponse & { [ABORT]?: LazyAbort };
 
 function isPlainReply(value: unknown): value is Reply {
   return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then !== "function"
@@ -86,8 +87,7 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
     inFlight--;
     served++;
     active.delete(this);
-    const controller = this[CONTROLLER];
-    if (controller !== undefined && !this.writableFinished) controller.abort(new Error("the client closed the connection"));
+    if (!this.writableFinished) this[ABORT]?.abort(new Error("the client closed the connection"));
     if (closing) {
       server.closeIdleConnections();
       if (inFlight === 0) allSettled?.();
@@ -120,9 +120,9 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
     active.add(res);
     res.on("close", onResponseClose); // emitted once; "on" spares the once-wrapper per request
     if (closing) res.shouldKeepAlive = false;
-    const controller = new AbortController();
-    res[CONTROLLER] = controller;
-    const env = buildHttpEnv(req, context, EMPTY_INPUT, controller.signal, limits.maxHeaders);
+    const abort = new LazyAbort();
+    res[ABORT] = abort;
+    const env = buildHttpEnv(req, context, EMPTY_INPUT, abort, limits.maxHeaders);
     if (env instanceof Refusal) return refuse(res, env);
     if (hasBody(env)) env["tsgi.input"] = new RequestInput(req.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>);
     // Fast path: an app that returns a reply synchronously is answered without a promise in between.
@@ -161,7 +161,7 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
 
   let forceTimer: NodeJS.Timeout | undefined;
   const force = (): void => {
-    for (const res of active) res[CONTROLLER]?.abort(new Error("the server is shutting down"));
+    for (const res of active) res[ABORT]?.abort(new Error("the server is shutting down"));
     server.closeAllConnections();
   };
 
