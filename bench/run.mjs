@@ -39,7 +39,9 @@ const { values: flags } = parseArgs({
 });
 
 if (flags.help) {
-  process.stdout.write(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(0, 11).map((line) => line.replace(/^\/\/ ?/, "")).join("\n") + "\n");
+  const lines = readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n");
+  const header = lines.slice(0, lines.findIndex((line) => !line.startsWith("//")));
+  process.stdout.write(header.map((line) => line.replace(/^\/\/ ?/, "")).join("\n") + "\n");
   process.exit(0);
 }
 
