@@ -1,11 +1,14 @@
 // The benchmark page is generated, never hand-edited: wrk's report parses into numbers, a row's value
 // is the median of its rounds, and every number in docs/benchmarks.md and the charts comes from the JSON.
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { combine } from "../../bench/lib/group.mjs";
 import { barChart, formatNumber } from "../../bench/lib/svg.mjs";
 import { parseWrk } from "../../bench/lib/wrk.mjs";
 import { markdown, ratio, type Results } from "../../bench/report.mjs";
+import { tsgiExport } from "../../bench/scenarios/apps/tsgi.mjs";
 
 const results: Results = {
   meta: {
@@ -66,6 +69,19 @@ Transfer/sec:     10.00KB
 
   it("refuses text that is not a wrk report", () => {
     expect(() => parseWrk("unable to connect to 127.0.0.1:1 Connection refused")).toThrow(/not a wrk report/);
+  });
+});
+
+describe("bench: tsgi parts not built yet", () => {
+  it("are reported with a reason instead of crashing the run", async () => {
+    expect(await tsgiExport("tsgi/http", "serveNothing")).toBe("tsgi/http has no serveNothing export yet");
+    expect(typeof await tsgiExport("tsgi/http", "serveHttp")).toBe("function");
+  });
+
+  it("an entry node cannot resolve is 'not built', as the bench sees it at run time", async () => {
+    const script = 'const m = await import("./bench/scenarios/apps/tsgi.mjs"); process.stdout.write(await m.tsgiExport("tsgi/not-an-entry", "serveNothing"));';
+    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(stdout).toBe("tsgi/not-an-entry is not built (run npm run build; is it implemented yet?)");
   });
 });
 
