@@ -53,6 +53,24 @@ export class Refusal {
   constructor(readonly status: number, readonly message: string) {}
 }
 
+const ABORT = Symbol("tsgi.abort");
+
+/**
+ * `tsgi.signal` as one accessor shared by every env, so all envs keep one hidden class (an accessor
+ * written in the object literal would make new functions per env and turn each env into a slow
+ * dictionary). Reading makes the request's signal; assigning replaces it with a plain value.
+ */
+const SIGNAL_PROPERTY: PropertyDescriptor = {
+  get(this: { [ABORT]: LazyAbort }): AbortSignal {
+    return this[ABORT].signal;
+  },
+  set(this: object, value: unknown): void {
+    Object.defineProperty(this, "tsgi.signal", { value, writable: true, enumerable: true, configurable: true });
+  },
+  enumerable: true,
+  configurable: true,
+};
+
 /** Raw header names (as clients spell them) → env keys; most clients repeat the same few spellings. */
 const rawKeys = new Map<string, string | null>();
 
@@ -76,8 +94,7 @@ function hostName(host: string): string {
 
 /**
  * Builds the env of a request, or returns a refusal (two Host headers, too many header fields, a
- * request target that is not a path). `input` and `abort` are created by the caller; `tsgi.signal` is an
- * accessor that makes the signal on first read (an app may still replace it by assignment).
+ * request target that is not a path). `input` and `abort` are created by the caller.
  */
 export function buildHttpEnv(req: IncomingMessage, context: EnvContext, input: RequestBody, abort: LazyAbort, maxHeaders: number): Env | Refusal {
   const raw = req.rawHeaders;
@@ -113,22 +130,17 @@ export function buildHttpEnv(req: IncomingMessage, context: EnvContext, input: R
     SERVER_PROTOCOL: req.httpVersion === "1.1" ? "HTTP/1.1" : "HTTP/" + req.httpVersion,
     GATEWAY_INTERFACE: "CGI/1.1",
     REMOTE_ADDR: facts.remoteAddr,
-    REMOTE_PORT: facts.remotePort,
     "tsgi.version": TSGI_VERSION,
     "tsgi.url_scheme": facts.https ? "https" : "http",
     "tsgi.input": input,
     "tsgi.errors": context.errors,
-    get "tsgi.signal"(): AbortSignal {
-      return abort.signal;
-    },
-    set "tsgi.signal"(value: AbortSignal) {
-      Object.defineProperty(this, "tsgi.signal", { value, writable: true, enumerable: true, configurable: true });
-    },
     "tsgi.multithread": true,
     "tsgi.multiprocess": context.multiprocess,
     "tsgi.run_once": false,
-  } as Env;
-  if (facts.remotePort === undefined) delete env.REMOTE_PORT;
+    [ABORT]: abort,
+  } as unknown as Env;
+  Object.defineProperty(env, "tsgi.signal", SIGNAL_PROPERTY);
+  if (facts.remotePort !== undefined) env.REMOTE_PORT = facts.remotePort;
   if (facts.https) env.HTTPS = "on";
   const record = env as unknown as Record<string, string | undefined>;
   let hosts = 0;
