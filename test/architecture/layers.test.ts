@@ -34,7 +34,8 @@ function files(dir: string): string[] {
 }
 
 function imports(path: string): string[] {
-  const source = readFileSync(join(root, path), "utf8");
+  // Comments go first: doc comments show imports by package name in their examples.
+  const source = readFileSync(join(root, path), "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
   const found: string[] = [];
   for (const match of source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)) {
     found.push((match[1] ?? match[2]) as string);

@@ -151,8 +151,8 @@ ScriptAlias /fixtures/ "${fixtures}/"
   Require all granted
 </Directory>
 `);
-  // setsid: Apache's prefork parent signals its whole process group on shutdown (SIGTERM to the test runner too).
-  const daemon = await startDaemon("setsid", [findBinary("apache2") ?? "apache2", "-DFOREGROUND", "-f", config], { port, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C" } });
+  // startDaemon gives Apache its own process group: its prefork parent signals the whole group on shutdown.
+  const daemon = await startDaemon("apache2", ["-DFOREGROUND", "-f", config], { port, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C" } });
   return {
     port,
     dir: temp.path,
