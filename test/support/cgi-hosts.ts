@@ -7,7 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import { bundleCgi } from "../../src/cli/bundle-command.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { findBinary, freePort, startDaemon, tempDir, type Daemon } from "./daemon.js";
+import { freePort, startDaemon, tempDir, type Daemon } from "./daemon.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 /** The committed sum CGI script, served in place. */
