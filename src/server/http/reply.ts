@@ -1,6 +1,6 @@
 /** Writing a reply to a node:http response with backpressure. @module */
 import type { ServerResponse } from "node:http";
-import type { BodyChunk, Reply, ReplyBody } from "../../contract.js";
+import type { BodyChunk, HeaderList, Reply, ReplyBody } from "../../contract.js";
 import { discardBody, isStreamBody } from "../../gateway/body.js";
 import { statusForbidsBody } from "../../gateway/status.js";
 
@@ -17,26 +17,24 @@ function drained(res: ServerResponse): Promise<void> {
   });
 }
 
-type OutgoingHeaders = Record<string, string | string[]>;
-
 /**
- * The headers as the object `writeHead` takes fastest (its array form re-validates and merges header by
- * header); a repeated name becomes an array, in order. Notes whether the app set a content-length.
+ * True when the app set a content-length. Its pairs then go to `writeHead` as they are: node:http
+ * writes a list of `[name, value]` pairs in order (a repeated name stays one line each), validating
+ * every name and value, with no copy in between.
  */
-function headerObject(reply: Reply): { headers: OutgoingHeaders; hasLength: boolean } {
-  const list = reply.headers;
-  const headers = Object.create(null) as OutgoingHeaders;
-  let hasLength = false;
+function hasContentLength(list: HeaderList): boolean {
   for (let i = 0; i < list.length; i++) {
-    const pair = list[i] as [string, string];
-    const name = pair[0];
-    const previous = headers[name];
-    if (previous === undefined) headers[name] = pair[1];
-    else if (typeof previous === "string") headers[name] = [previous, pair[1]];
-    else previous.push(pair[1]);
-    if (!hasLength && name.length === 14 && name.toLowerCase() === "content-length") hasLength = true;
+    const name = (list[i] as [string, string])[0];
+    if (name.length === 14 && name.toLowerCase() === "content-length") return true;
   }
-  return { headers, hasLength };
+  return false;
+}
+
+/** The app's headers plus a content-length, leaving the app's list untouched. */
+function withLength(list: HeaderList, length: number): HeaderList {
+  const out = list.slice();
+  out.push(["content-length", String(length)]);
+  return out;
 }
 
 function isGone(res: ServerResponse): boolean {
@@ -73,23 +71,24 @@ async function writeStream(res: ServerResponse, body: Iterable<BodyChunk> | Asyn
  * invalid (before anything was sent) or the stream fails mid-way (the caller then ends the connection).
  */
 export function sendReply(res: ServerResponse, reply: Reply, method: string): Promise<void> | undefined {
-  const { headers, hasLength } = headerObject(reply);
+  const status = reply.status;
+  const headers = reply.headers;
   const body: ReplyBody = reply.body;
-  const noBody = method === "HEAD" || statusForbidsBody(reply.status);
+  const forbidden = statusForbidsBody(status);
+  const noBody = forbidden || method === "HEAD";
   if (!isStreamBody(body)) {
     if (body === null || body === undefined) {
-      if (!hasLength && !noBody) headers["content-length"] = "0";
-      res.writeHead(reply.status, headers);
+      res.writeHead(status, noBody || hasContentLength(headers) ? headers : withLength(headers, 0));
       res.end();
       return undefined;
     }
-    if (!hasLength && !statusForbidsBody(reply.status)) headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
-    res.writeHead(reply.status, headers);
+    const length = forbidden || hasContentLength(headers) ? -1 : typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+    res.writeHead(status, length === -1 ? headers : withLength(headers, length));
     if (noBody) res.end();
     else res.end(body);
     return undefined;
   }
-  res.writeHead(reply.status, headers);
+  res.writeHead(status, headers);
   if (noBody) {
     res.end();
     return discardBody(body);
