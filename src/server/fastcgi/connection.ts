@@ -9,7 +9,7 @@ import {
   FastCgiSession, FCGI_MAX_CONNS, FCGI_MAX_REQS, FCGI_MPXS_CONNS, ProtocolStatus, RecordType, Role, roleName,
   type FastCgiProtocolError, type SessionHandler,
 } from "../../protocol/fastcgi/index.js";
-import { BodyQueue } from "./body-queue.js";
+import { BodyQueue } from "../body-queue.js";
 import type { FastCgiSettings } from "./options.js";
 import { writeReply } from "./reply.js";
 

@@ -5,7 +5,8 @@ import { streamSink } from "../../gateway/log.js";
 import { describeBind } from "../bind.js";
 import type { RunningServer, StartServer } from "../types.js";
 import { FastCgiConnection, type ConnectionHost } from "./connection.js";
-import { boundPort, listenOn, listenTarget } from "./listen.js";
+import { ConnectionSet } from "../drain.js";
+import { boundPort, listenOn, listenTarget } from "../listen.js";
 import { fastCgiSettings, type FastCgiServerOptions } from "./options.js";
 
 /** The port FastCGI listens on when no bind is given (on 127.0.0.1). */
@@ -34,11 +35,10 @@ export const serveFastCgi: StartServer<FastCgiServerOptions> = async (app: App, 
   const settings = fastCgiSettings(options);
   const target = listenTarget(options.bind, DEFAULT_FASTCGI_PORT);
   const log = options.log ?? streamSink(process.stderr);
-  const connections = new Set<FastCgiConnection>();
+  const connections = new ConnectionSet<FastCgiConnection>();
   let inFlight = 0;
   let served = 0;
   let closing = false;
-  let allClosed: (() => void) | null = null;
 
   const host: ConnectionHost = {
     app,
@@ -53,10 +53,7 @@ export const serveFastCgi: StartServer<FastCgiServerOptions> = async (app: App, 
       inFlight--;
       served++;
     },
-    closed: (connection) => {
-      connections.delete(connection);
-      if (connections.size === 0) allClosed?.();
-    },
+    closed: (connection) => connections.delete(connection),
   };
 
   const server = createServer({ noDelay: true }, (socket) => {
@@ -75,30 +72,13 @@ export const serveFastCgi: StartServer<FastCgiServerOptions> = async (app: App, 
     connections.add(new FastCgiConnection(socket, host));
   });
   server.maxConnections = settings.maxConns;
-  await listenOn(server, target, "FastCGI", options.socketMode);
+  await listenOn(server, target, { protocol: "FastCGI", socketMode: options.socketMode });
   const port = target.kind === "tcp" ? boundPort(server) : undefined;
   const url = describeBind(target.kind === "tcp" ? { ...target, port: port ?? target.port } : target, "fastcgi");
 
   const close = async ({ graceMs = 30_000 }: { graceMs?: number } = {}): Promise<void> => {
     closing = true;
-    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-    if (connections.size > 0) {
-      const idle = new Promise<void>((resolve) => {
-        allClosed = resolve;
-      });
-      for (const connection of connections) connection.closeWhenIdle();
-      let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), graceMs);
-      });
-      const finished = await Promise.race([idle.then(() => true), grace]);
-      clearTimeout(timer);
-      if (!finished) {
-        for (const connection of connections) connection.destroy("the server is shutting down");
-        await idle;
-      }
-    }
-    await stopped;
+    await connections.drain(server, graceMs);
   };
 
   return {

@@ -7,7 +7,7 @@ import { cgiHead } from "../../gateway/cgi-head.js";
 import { discardBody, RequestInput, replyChunks } from "../../gateway/body.js";
 import { envFromParams } from "../../gateway/params.js";
 import { ScgiHeaderParser, ScgiProtocolError, type ScgiHeader } from "../../protocol/scgi/index.js";
-import { BodyQueue } from "../fastcgi/body-queue.js";
+import { BodyQueue } from "../body-queue.js";
 import type { ScgiSettings } from "./options.js";
 
 /** What a connection needs from its server. */
@@ -58,6 +58,12 @@ export class ScgiConnection {
   get busy(): boolean {
     return this.#running && !this.#done;
   }
+
+  /**
+   * Nothing to do at shutdown: an SCGI connection carries one request and closes after its reply, and one
+   * whose header has not arrived yet is a request on its way (nginx opened it), served within the grace period.
+   */
+  closeWhenIdle(): void {}
 
   /** Aborts the request and drops the connection. */
   destroy(reason: string): void {

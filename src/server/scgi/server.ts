@@ -3,7 +3,8 @@ import { createServer } from "node:net";
 import type { App } from "../../contract.js";
 import { streamSink } from "../../gateway/log.js";
 import { describeBind } from "../bind.js";
-import { boundPort, listenOn, listenTarget } from "../fastcgi/listen.js";
+import { ConnectionSet } from "../drain.js";
+import { boundPort, listenOn, listenTarget } from "../listen.js";
 import type { RunningServer, StartServer } from "../types.js";
 import { ScgiConnection, type ScgiHost } from "./connection.js";
 import { scgiSettings, type ScgiServerOptions } from "./options.js";
@@ -26,11 +27,10 @@ export const serveScgi: StartServer<ScgiServerOptions> = async (app: App, option
   const settings = scgiSettings(options);
   const target = listenTarget(options.bind, DEFAULT_SCGI_PORT);
   const log = options.log ?? streamSink(process.stderr);
-  const connections = new Set<ScgiConnection>();
+  const connections = new ConnectionSet<ScgiConnection>();
   let inFlight = 0;
   let served = 0;
   let closing = false;
-  let allClosed: (() => void) | null = null;
   const host: ScgiHost = {
     app,
     settings,
@@ -42,10 +42,7 @@ export const serveScgi: StartServer<ScgiServerOptions> = async (app: App, option
       inFlight--;
       served++;
     },
-    closed: (connection) => {
-      connections.delete(connection);
-      if (connections.size === 0) allClosed?.();
-    },
+    closed: (connection) => connections.delete(connection),
   };
   const server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
     if (closing) {
@@ -55,31 +52,13 @@ export const serveScgi: StartServer<ScgiServerOptions> = async (app: App, option
     connections.add(new ScgiConnection(socket, host));
   });
   server.maxConnections = settings.maxConns;
-  await listenOn(server, target, "SCGI", options.socketMode);
+  await listenOn(server, target, { protocol: "SCGI", socketMode: options.socketMode });
   const port = target.kind === "tcp" ? boundPort(server) : undefined;
   const url = describeBind(target.kind === "tcp" ? { ...target, port: port ?? target.port } : target, "scgi");
 
   const close = async ({ graceMs = 30_000 }: { graceMs?: number } = {}): Promise<void> => {
     closing = true;
-    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-    if (connections.size > 0) {
-      const idle = new Promise<void>((resolve) => {
-        allClosed = resolve;
-      });
-      // Every SCGI connection carries one request: one whose header has not arrived yet is a request on
-      // its way (nginx opened it), so it is served within the grace period, not cut (that would be a 502).
-      let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), graceMs);
-      });
-      const finished = await Promise.race([idle.then(() => true), grace]);
-      clearTimeout(timer);
-      if (!finished) {
-        for (const connection of connections) connection.destroy("the server is shutting down");
-        await idle;
-      }
-    }
-    await stopped;
+    await connections.drain(server, graceMs);
   };
 
   return {

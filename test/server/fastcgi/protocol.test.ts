@@ -254,7 +254,7 @@ describe("FastCGI env", () => {
   });
 
   it("listens on loopback port 9000 when no bind is given", async () => {
-    const { listenTarget } = await import("../../../src/server/fastcgi/listen.js");
+    const { listenTarget } = await import("../../../src/server/listen.js");
     expect(listenTarget(undefined, 9000)).toEqual({ kind: "tcp", host: "127.0.0.1", port: 9000 });
     expect(listenTarget("fd:0", 9000)).toEqual({ kind: "fd", fd: 0 });
   });

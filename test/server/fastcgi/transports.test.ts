@@ -53,7 +53,7 @@ describe("FastCGI transports", () => {
     const busy = createServer();
     await new Promise<void>((done) => busy.listen(path, done));
     try {
-      await expect(serveFastCgi(() => ({ status: 200, headers: [] }), { bind: `unix:${path}`, log: memorySink() })).rejects.toThrow(/EADDRINUSE/);
+      await expect(serveFastCgi(() => ({ status: 200, headers: [] }), { bind: `unix:${path}`, log: memorySink() })).rejects.toMatchObject({ name: "ListenError", code: "EADDRINUSE", message: expect.stringMatching(/is already in use: stop the other server or pick another --bind/) });
     } finally {
       busy.close();
       dir.remove();

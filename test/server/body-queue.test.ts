@@ -1,6 +1,6 @@
 // The request body queue: backpressure signals, per-chunk accounting, failure and discard.
 import { describe, expect, it } from "vitest";
-import { BodyQueue } from "../../../src/server/fastcgi/body-queue.js";
+import { BodyQueue } from "../../src/server/body-queue.js";
 
 async function drain(queue: BodyQueue): Promise<number> {
   let bytes = 0;
