@@ -20,12 +20,12 @@ import { describeBind, parseBind, type ListenTarget } from "../bind.js";
 import type { RunningServer, StartServer } from "../types.js";
 import { LazyAbort } from "./abort.js";
 import { buildHttpEnv, Refusal, rememberConnection, type EnvContext } from "./env.js";
-import { boundPort, listenOn } from "./listen.js";
+import { boundPort, listenOn } from "../listen.js";
 import { httpLimits, type HttpServerOptions } from "./options.js";
 import { sendReply } from "./reply.js";
 
 export type { HttpServerOptions } from "./options.js";
-export { ListenError } from "./listen.js";
+export { ListenError } from "../listen.js";
 
 const ABORT = Symbol("tsgi.abort");
 type TrackedResponse = ServerResponse & { [ABORT]?: LazyAbort };
@@ -153,7 +153,7 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
     handle(req, res);
   });
 
-  await listenOn(server, target, options.handle);
+  await listenOn(server, target, { protocol: "HTTP", handle: options.handle });
   const port = boundPort(server);
   const url = target.kind === "tcp" && port !== undefined ? describeBind({ ...target, port }) : describeBind(target);
   const closed = new Promise<void>((resolve) => server.once("close", () => resolve()));
