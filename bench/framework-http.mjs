@@ -4,13 +4,17 @@
 // (@hono/node-server), express, koa; tsgi is the framework served by `serveHttp` from dist/
 // (npm run build first). Rounds are interleaved so drift on a shared machine hits every row alike.
 //
-//   node bench/framework-http.mjs [--rounds 3] [--seconds 3] [--connections 50] [--json]
+//   node bench/framework-http.mjs [--rounds 3] [--seconds 3] [--warmup 1] [--connections 50] [--json]
 //
-// Server and wrk are pinned to different cores when taskset is available (bench/lib/cpu.mjs).
+// A thin wrapper: the rows, servers and measurement are `npm run bench`'s (bench/scenarios/http.mjs,
+// group http-routes100), so the two always measure the same thing. Server and wrk are pinned to
+// different cores when taskset is available (bench/lib/cpu.mjs).
 import { parseArgs } from "node:util";
+import { pinSelf } from "./lib/cpu.mjs";
+import { runGroup } from "./lib/group.mjs";
+import { haveWrk } from "./lib/wrk.mjs";
+import { groups } from "./scenarios/http.mjs";
 import { APPS } from "./scenarios/apps/routes.mjs";
-import { get, startNodeServer } from "./lib/measure.mjs";
-import { haveWrk, runWrk } from "./lib/wrk.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -21,11 +25,8 @@ const { values: flags } = parseArgs({
     json: { type: "boolean", default: false },
   },
 });
-const rounds = Number(flags.rounds);
-const seconds = Number(flags.seconds);
-const warmup = Number(flags.warmup);
-const connections = Number(flags.connections);
-if (![rounds, seconds, connections].every((n) => Number.isInteger(n) && n > 0)) {
+const settings = { rounds: Number(flags.rounds), seconds: Number(flags.seconds), warmup: Number(flags.warmup), connections: Number(flags.connections) };
+if (![settings.rounds, settings.seconds, settings.connections].every((n) => Number.isInteger(n) && n > 0)) {
   process.stderr.write("framework-http: --rounds, --seconds and --connections must be positive integers\n");
   process.exit(2);
 }
@@ -34,62 +35,38 @@ if (!haveWrk) {
   process.exit(2);
 }
 
-const IMPLS = [
-  { id: "node-http", label: "raw node:http (Map dispatch)" },
-  { id: "tsgi-framework", label: "tsgi framework (serveHttp)" },
-  { id: "tsgi-bare", label: "bare tsgi app (serveHttp)" },
-  { id: "fastify", label: "fastify" },
-  { id: "hono", label: "hono (@hono/node-server)" },
-  { id: "express", label: "express" },
-  { id: "koa", label: "koa (Map dispatch)" },
-];
-const app = "routes100";
-const { path, body } = APPS[app];
-const samples = new Map(IMPLS.map((impl) => [impl.id, []]));
-const failures = new Map();
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+const LABELS = {
+  "node-http": "raw node:http (Map dispatch)",
+  "tsgi-framework": "tsgi framework (serveHttp)",
+  "tsgi-bare": "bare tsgi app (serveHttp)",
+  fastify: "fastify",
+  hono: "hono (@hono/node-server)",
+  express: "express",
+  koa: "koa (Map dispatch)",
 };
-
-for (let round = 1; round <= rounds; round++) {
-  for (const impl of IMPLS) {
-    if (failures.has(impl.id)) continue;
-    process.stderr.write(`round ${round}/${rounds}: ${impl.label}\n`);
-    let server;
-    try {
-      server = await startNodeServer({ impl: impl.id, app });
-      const url = `http://127.0.0.1:${server.port}${path}`;
-      const check = await get(url);
-      if (check.status !== 200 || check.body.trim() !== body) throw new Error(`wrong answer ${check.status} ${JSON.stringify(check.body.slice(0, 100))}`);
-      if (warmup > 0) await runWrk(url, { seconds: warmup, connections });
-      const report = await runWrk(url, { seconds, connections });
-      if (report.errors > 0 || report.non2xx > 0) throw new Error(`${report.errors} socket errors, ${report.non2xx} non-2xx answers`);
-      samples.get(impl.id).push(report.rps);
-    } catch (error) {
-      failures.set(impl.id, error.message.split("\n")[0]);
-    } finally {
-      await server?.stop();
-    }
-  }
-}
-
-const rows = IMPLS.map((impl) => ({ ...impl, rps: samples.get(impl.id).length > 0 ? median(samples.get(impl.id)) : undefined, error: failures.get(impl.id) }));
+const app = "routes100";
+const { path } = APPS[app];
+pinSelf();
+const group = (await groups(settings)).find((candidate) => candidate.id === `http-${app}`);
+const bar = { start: (label) => process.stderr.write(`${label}\n`), done() {}, skip() {} };
+const measured = await runGroup(group, { rounds: settings.rounds, bar });
+const rows = Object.keys(LABELS).map((id) => {
+  const row = measured.find((candidate) => candidate.id === id);
+  return { id, label: LABELS[id], rps: row?.status === "ok" ? row.median : undefined, best: row?.status === "ok" ? row.value : undefined, cpuUs: row?.cpuUs, error: row?.status === "ok" ? undefined : String(row?.reason ?? "not measured").split("\n")[0] };
+});
 const byId = Object.fromEntries(rows.map((row) => [row.id, row]));
 if (flags.json) {
-  process.stdout.write(JSON.stringify({ app, path, rounds, seconds, connections, rows }, null, 2) + "\n");
+  process.stdout.write(JSON.stringify({ app, path, ...settings, rows }, null, 2) + "\n");
 } else {
-  const out = [`GET ${path} in a 100-route app; wrk -c${connections}, ${seconds}s x ${rounds} interleaved rounds (median req/s)`, ""];
-  out.push(`${"server".padEnd(32)} ${"req/s".padStart(9)}  vs fastify  vs node:http`);
+  const out = [`GET ${path} in a 100-route app; wrk -c${settings.connections}, ${settings.seconds}s x ${settings.rounds} interleaved rounds (median req/s)`, ""];
+  out.push(`${"server".padEnd(32)} ${"req/s".padStart(9)}  vs fastify  vs node:http  CPU µs/req`);
   for (const row of rows) {
     if (row.rps === undefined) {
       out.push(`${row.label.padEnd(32)} not measured: ${row.error}`);
       continue;
     }
     const ratio = (other) => (other?.rps ? (row.rps / other.rps).toFixed(2).padStart(10) : "         -");
-    out.push(`${row.label.padEnd(32)} ${Math.round(row.rps).toString().padStart(9)}  ${ratio(byId.fastify)}  ${ratio(byId["node-http"])}`);
+    out.push(`${row.label.padEnd(32)} ${Math.round(row.rps).toString().padStart(9)}  ${ratio(byId.fastify)}  ${ratio(byId["node-http"])}  ${row.cpuUs === undefined ? "" : row.cpuUs.toFixed(1).padStart(10)}`);
   }
   process.stdout.write(out.join("\n") + "\n");
 }
