@@ -8,7 +8,7 @@ import type { Socket } from "node:net";
 import { TSGI_VERSION, type Env, type LogSink, type RequestBody } from "../../contract.js";
 import { headerEnvKey } from "../../gateway/headers.js";
 import { decodePath } from "../../gateway/url-env.js";
-import type { LazyAbort } from "./abort.js";
+import { LAZY_ABORT, SIGNAL_PROPERTY, type LazyAbort } from "../lazy-abort.js";
 
 /** What a connection tells every request on it; computed once when it opens. */
 export interface ConnectionFacts {
@@ -52,24 +52,6 @@ export interface EnvContext {
 export class Refusal {
   constructor(readonly status: number, readonly message: string) {}
 }
-
-const ABORT = Symbol("tsgi.abort");
-
-/**
- * `tsgi.signal` as one accessor shared by every env, so all envs keep one hidden class (an accessor
- * written in the object literal would make new functions per env and turn each env into a slow
- * dictionary). Reading makes the request's signal; assigning replaces it with a plain value.
- */
-const SIGNAL_PROPERTY: PropertyDescriptor = {
-  get(this: { [ABORT]: LazyAbort }): AbortSignal {
-    return this[ABORT].signal;
-  },
-  set(this: object, value: unknown): void {
-    Object.defineProperty(this, "tsgi.signal", { value, writable: true, enumerable: true, configurable: true });
-  },
-  enumerable: true,
-  configurable: true,
-};
 
 /** Raw header names (as clients spell them) → env keys; most clients repeat the same few spellings. */
 const rawKeys = new Map<string, string | null>();
@@ -137,7 +119,7 @@ export function buildHttpEnv(req: IncomingMessage, context: EnvContext, input: R
     "tsgi.multithread": true,
     "tsgi.multiprocess": context.multiprocess,
     "tsgi.run_once": false,
-    [ABORT]: abort,
+    [LAZY_ABORT]: abort,
   } as unknown as Env;
   Object.defineProperty(env, "tsgi.signal", SIGNAL_PROPERTY);
   if (facts.remotePort !== undefined) env.REMOTE_PORT = facts.remotePort;

@@ -18,7 +18,7 @@ import { callApp } from "../../gateway/call.js";
 import { streamSink } from "../../gateway/log.js";
 import { describeBind, parseBind, type ListenTarget } from "../bind.js";
 import type { RunningServer, StartServer } from "../types.js";
-import { LazyAbort } from "./abort.js";
+import { LazyAbort } from "../lazy-abort.js";
 import { buildHttpEnv, Refusal, rememberConnection, type EnvContext } from "./env.js";
 import { boundPort, listenOn } from "../listen.js";
 import { httpLimits, type HttpServerOptions } from "./options.js";
