@@ -3,13 +3,14 @@ import type { Socket } from "node:net";
 import type { App, Env, LogSink } from "../../contract.js";
 import { callApp } from "../../gateway/call.js";
 import { discardBody, EMPTY_INPUT, RequestInput } from "../../gateway/body.js";
-import { envFromParams } from "../../gateway/params.js";
 import {
   encodeEndRequest, encodeGetValuesResult, encodeRecord, encodeResponse, encodeStream, encodeUnknownType,
   FastCgiSession, FCGI_MAX_CONNS, FCGI_MAX_REQS, FCGI_MPXS_CONNS, ProtocolStatus, RecordType, Role, roleName,
   type FastCgiProtocolError, type SessionHandler,
 } from "../../protocol/fastcgi/index.js";
 import { BodyQueue } from "../body-queue.js";
+import { LazyAbort } from "../lazy-abort.js";
+import { buildFastCgiEnv } from "./env.js";
 import type { FastCgiSettings } from "./options.js";
 import { writeReply } from "./reply.js";
 
@@ -31,7 +32,8 @@ export interface FastCgiRequest {
   readonly id: number;
   readonly role: number;
   readonly keepConn: boolean;
-  readonly controller: AbortController;
+  /** Its `tsgi.signal`, made only when the app reads it. */
+  readonly abort: LazyAbort;
   readonly body: BodyQueue;
   readonly errors: LogSink;
   /** END_REQUEST written, or the request was abandoned: nothing more may be written for it. */
@@ -156,12 +158,11 @@ export class FastCgiConnection implements SessionHandler {
       if (!keepConn) this.closeWhenIdle();
       return;
     }
-    const controller = new AbortController();
     const request: FastCgiRequest = {
       id: requestId,
       role,
       keepConn,
-      controller,
+      abort: new LazyAbort(),
       body: new BodyQueue(this.#host.settings.bodyHighWater, (full) => this.#pressure(full)),
       errors: { write: (message) => this.#stderr(request, message) },
       done: false,
@@ -236,16 +237,7 @@ export class FastCgiConnection implements SessionHandler {
     if (authorizer) request.body.discard();
     let env: Env;
     try {
-      env = envFromParams(params, {
-        input: authorizer ? EMPTY_INPUT : new RequestInput(request.body),
-        errors: request.errors,
-        signal: request.controller.signal,
-        multithread: true,
-        multiprocess: settings.multiprocess,
-        runOnce: false,
-        scriptName: settings.scriptName,
-      });
-      env.FCGI_ROLE = roleName(request.role);
+      env = buildFastCgiEnv(params, settings, authorizer ? EMPTY_INPUT : new RequestInput(request.body), request.errors, request.abort, roleName(request.role));
     } catch (error) {
       this.#host.log.write(`tsgi fastcgi: cannot build the request env: ${(error as Error).stack ?? String(error)}`);
       this.finish(request, encodeResponse(request.id, "Status: 500 Internal Server Error\r\n\r\n", null, 1));
@@ -298,7 +290,7 @@ export class FastCgiConnection implements SessionHandler {
     if (request.done) return;
     request.done = true;
     request.body.fail(new Error(`request body unavailable: ${reason}`));
-    request.controller.abort(new Error(reason));
+    request.abort.abort(new Error(reason));
   }
 
   #endAborted(request: FastCgiRequest): void {

@@ -55,4 +55,21 @@ describe("FastCGI server basics", () => {
     expect(wire.filter((r) => r.type === RecordType.STDOUT && r.length === 0)).toHaveLength(1);
     expect(wire[wire.length - 1]?.type).toBe(RecordType.END_REQUEST);
   });
+
+  it("keeps the gateway keys and FCGI_ROLE its own when the web server sends params of the same names", async () => {
+    let seen: Record<string, unknown> = {};
+    const port = await start((env) => {
+      seen = {
+        input: typeof env["tsgi.input"], version: env["tsgi.version"], role: env.FCGI_ROLE, proxy: env.HTTP_PROXY,
+        scheme: env["tsgi.url_scheme"], server: env.SERVER_NAME, aborted: env["tsgi.signal"].aborted,
+      };
+      return { status: 200, headers: [["content-type", "text/plain"]], body: "ok" };
+    });
+    const c = await client(port);
+    const params = cgiParams("GET", "/", { Host: "example.test:8443", Proxy: "http://evil" }).filter(([name]) => name !== "SERVER_NAME");
+    params.push(["tsgi.input", "forged"], ["tsgi.version", "0"], ["tsgi.signal", "x"], ["FCGI_ROLE", "FILTER"], ["HTTPS", "ON"]);
+    const reply = await fastCgiFetch(c, params);
+    expect(reply.status).toBe(200);
+    expect(seen).toEqual({ input: "object", version: [1, 0], role: "RESPONDER", proxy: undefined, scheme: "https", server: "example.test", aborted: false });
+  });
 });
