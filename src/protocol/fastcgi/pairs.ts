@@ -38,6 +38,8 @@ export function decodePairs(buf: Buffer, limits: PairLimits): Array<[string, str
   const pairs: Array<[string, string]> = [];
   const end = buf.length;
   let off = 0;
+  /** The block as Latin-1 (one char per byte), decoded once; names and ASCII values are slices of it. */
+  let text: string | undefined;
   while (off < end) {
     let nameLength = buf[off] as number;
     if (nameLength < 0x80) {
@@ -62,9 +64,15 @@ export function decodePairs(buf: Buffer, limits: PairLimits): Array<[string, str
     if (pairs.length === limits.maxCount) throw new FastCgiProtocolError(`more than ${limits.maxCount} name-value pairs`);
     const valueStart = off + nameLength;
     off = valueStart + valueLength;
-    pairs.push([latin1(buf, valueStart - nameLength, valueStart), valueLength === 0 ? "" : utf8(buf, valueStart, off)]);
+    text ??= latin1(buf, 0, end);
+    pairs.push([text.slice(valueStart - nameLength, valueStart), valueLength === 0 ? "" : isAscii(buf, valueStart, off) ? text.slice(valueStart, off) : utf8(buf, valueStart, off)]);
   }
   return pairs;
+}
+
+function isAscii(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if ((buf[i] as number) > 0x7f) return false;
+  return true;
 }
 
 function lengthSize(length: number): number {

@@ -107,6 +107,11 @@ describe("FastCGI codec properties", () => {
     );
   });
 
+  it("decodes UTF-8 values beside ASCII ones and 4-byte lengths, each value exactly", () => {
+    const ps: Array<[string, string]> = [["A", "plain"], ["B", "café ☕ 𝄞"], ["C", "x".repeat(200)], ["D", "naïve"], ["E", ""], ["F", "end"]];
+    expect(decodePairs(encodePairs(ps), { maxCount: 10 })).toEqual(ps);
+  });
+
   it("random bytes never throw out of a session: they give events or one protocol error, and buffering stays bounded", () => {
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ minLength: 1, maxLength: 400 }), { maxLength: 30 }), fc.boolean(), (chunks, validStart) => {
