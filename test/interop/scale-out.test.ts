@@ -7,45 +7,13 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, haveBinaries, startDaemon, tempDir, type Daemon } from "../support/daemon.js";
 import { nginxConfig } from "../support/fcgi-hosts.js";
+import { scaleOutSite } from "../support/scale-out-hosts.js";
 import { startRedis, type RedisServer } from "../support/redis.js";
 import { startPool, type PoolProcess } from "../server/pool/support.js";
 import { Browser, fetchTransport } from "../examples/penny-cases.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const PASSWORD = "scale-password";
-
-/** The nginx site of docs/deploy/scale-out.md, plus one port per backend for the test. */
-export function scaleOutSite(backends: string[], listen: string, direct: string[]): string {
-  const fastcgi = `      include fastcgi_params_tsgi;\n`;
-  const upstream = `upstream penny {\n${backends.map((b) => `  server ${b};\n`).join("")}  keepalive 16;\n}\n`;
-  const server = (port: string, pass: string): string => `server {
-  listen ${port};
-  location / {
-    fastcgi_pass ${pass};
-    fastcgi_keep_conn on;
-    add_header X-Backend $upstream_addr always;
-${fastcgi}  }
-}
-`;
-  return upstream + server(listen, "penny") + direct.map((port, i) => server(port, backends[i] as string)).join("");
-}
-
-const PARAMS = `fastcgi_param  REQUEST_METHOD     $request_method;
-fastcgi_param  QUERY_STRING       $query_string;
-fastcgi_param  CONTENT_TYPE       $content_type;
-fastcgi_param  CONTENT_LENGTH     $content_length;
-fastcgi_param  SCRIPT_NAME        "";
-fastcgi_param  PATH_INFO          $uri;
-fastcgi_param  REQUEST_URI        $request_uri;
-fastcgi_param  SERVER_PROTOCOL    $server_protocol;
-fastcgi_param  REQUEST_SCHEME     $scheme;
-fastcgi_param  HTTPS              $https if_not_empty;
-fastcgi_param  GATEWAY_INTERFACE  CGI/1.1;
-fastcgi_param  REMOTE_ADDR        $remote_addr;
-fastcgi_param  REMOTE_PORT        $remote_port;
-fastcgi_param  SERVER_PORT        $server_port;
-fastcgi_param  SERVER_NAME        $server_name;
-`;
 
 describe.runIf(haveBinaries("nginx", "redis-server"))("two pool servers behind nginx, sessions in Redis", () => {
   const dir = tempDir("tsgi-scale-out-");
@@ -68,9 +36,8 @@ describe.runIf(haveBinaries("nginx", "redis-server"))("two pool servers behind n
     }
     const listen = await freePort();
     const ports = [await freePort(), await freePort()];
-    writeFileSync(join(dir.path, "fastcgi_params_tsgi"), PARAMS);
     const conf = join(dir.path, "nginx.conf");
-    writeFileSync(conf, nginxConfig(dir.path, scaleOutSite(backends, `127.0.0.1:${listen}`, ports.map((p) => `127.0.0.1:${p}`))));
+    writeFileSync(conf, nginxConfig(dir.path, scaleOutSite({ backends, listen: `127.0.0.1:${listen}`, direct: ports.map((p) => `127.0.0.1:${p}`) })));
     nginx = await startDaemon("nginx", ["-g", "daemon off;", "-c", conf, "-p", dir.path], { port: listen });
     front = `http://127.0.0.1:${listen}`;
     for (const port of ports) direct.push(`http://127.0.0.1:${port}`);

@@ -7,7 +7,7 @@ import { join } from "node:path";
 /** Where the app listens: `127.0.0.1:9000` or `unix:/run/app.sock`. */
 export type Backend = string;
 
-const NGINX_FASTCGI_PARAMS = `    fastcgi_param  REQUEST_METHOD     $request_method;
+export const NGINX_FASTCGI_PARAMS = `    fastcgi_param  REQUEST_METHOD     $request_method;
     fastcgi_param  QUERY_STRING       $query_string;
     fastcgi_param  CONTENT_TYPE       $content_type;
     fastcgi_param  CONTENT_LENGTH     $content_length;
