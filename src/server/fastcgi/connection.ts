@@ -1,6 +1,6 @@
 /** One FastCGI connection: socket glue around the sans-I/O session, requests, backpressure and closing. @module */
 import type { Socket } from "node:net";
-import type { App, Env, LogSink } from "../../contract.js";
+import type { App, Env, LogSink, Reply } from "../../contract.js";
 import { callApp } from "../../gateway/call.js";
 import { discardBody, EMPTY_INPUT, RequestInput } from "../../gateway/body.js";
 import {
@@ -40,6 +40,11 @@ export interface FastCgiRequest {
   done: boolean;
   /** PARAMS ended and the app was called. */
   started: boolean;
+}
+
+function isPlainReply(value: unknown): value is Reply {
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then !== "function"
+    && Number.isInteger((value as Reply).status) && Array.isArray((value as Reply).headers);
 }
 
 /** How long a closing connection waits for the web server to close its side before dropping it. */
@@ -175,7 +180,7 @@ export class FastCgiConnection implements SessionHandler {
     const request = this.#requests.get(requestId);
     if (request === undefined) return;
     request.started = true;
-    void this.#run(request, params);
+    this.#run(request, params);
   }
 
   paramsRejected(requestId: number, message: string): void {
@@ -231,7 +236,7 @@ export class FastCgiConnection implements SessionHandler {
 
   // ---- internals ----
 
-  async #run(request: FastCgiRequest, params: Array<[string, string]>): Promise<void> {
+  #run(request: FastCgiRequest, params: Array<[string, string]>): void {
     const settings = this.#host.settings;
     const authorizer = request.role === Role.AUTHORIZER;
     if (authorizer) request.body.discard();
@@ -243,12 +248,32 @@ export class FastCgiConnection implements SessionHandler {
       this.finish(request, encodeResponse(request.id, "Status: 500 Internal Server Error\r\n\r\n", null, 1));
       return;
     }
-    const reply = await callApp(this.#host.app, env, settings.development);
+    let result: Reply | Promise<Reply> | undefined;
+    let thrown: unknown;
+    let threw = false;
+    try {
+      result = this.#host.app(env);
+    } catch (error) {
+      threw = true;
+      thrown = error;
+    }
+    // Fast path: a reply returned synchronously is written without a promise in between.
+    if (isPlainReply(result)) {
+      void writeReply(this, request, result, env, settings.development);
+      return;
+    }
+    // A promise, a throw or a bad value goes through callApp, which logs and builds error replies.
+    const settled = result as Reply | Promise<Reply>;
+    void this.#settle(request, env, callApp(threw ? () => { throw thrown; } : () => settled, env, settings.development));
+  }
+
+  async #settle(request: FastCgiRequest, env: Env, pending: Promise<Reply>): Promise<void> {
+    const reply = await pending;
     if (request.done) {
       await discardBody(reply.body).catch(() => undefined);
       return;
     }
-    await writeReply(this, request, reply, env, settings.development);
+    await writeReply(this, request, reply, env, this.#host.settings.development);
   }
 
   /**

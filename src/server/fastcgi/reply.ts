@@ -33,20 +33,26 @@ function wholeBody(body: Reply["body"]): Uint8Array | null | undefined {
  * record, then END_REQUEST. A whole body goes out in one write; a streamed one chunk by chunk, waiting
  * for the socket to drain. HEAD replies send the head only. A stream that fails before its first chunk
  * becomes an error reply; one that fails later is logged and ended with application status 1.
+ * Returns a promise only for a streamed body: whole replies are written before it returns.
  */
-export async function writeReply(connection: FastCgiConnection, request: FastCgiRequest, original: Reply, env: Env, development: boolean): Promise<void> {
+export function writeReply(connection: FastCgiConnection, request: FastCgiRequest, original: Reply, env: Env, development: boolean): Promise<void> | undefined {
   const { head, reply } = headFor(original, env, development);
   const id = request.id;
   if (env.REQUEST_METHOD === "HEAD") {
     void discardBody(reply.body).catch(() => undefined);
     connection.finish(request, encodeResponse(id, head, null));
-    return;
+    return undefined;
   }
   const whole = wholeBody(reply.body);
   if (whole !== undefined) {
     connection.finish(request, encodeResponse(id, head, whole));
-    return;
+    return undefined;
   }
+  return writeStreamed(connection, request, reply, head, env, development);
+}
+
+async function writeStreamed(connection: FastCgiConnection, request: FastCgiRequest, reply: Reply, head: string, env: Env, development: boolean): Promise<void> {
+  const id = request.id;
   let started = false;
   let appStatus = 0;
   try {
