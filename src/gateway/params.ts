@@ -4,6 +4,7 @@
  * @module
  */
 import { TSGI_VERSION, type Env, type LogSink, type RequestBody } from "../contract.js";
+import { decodePath } from "./url-env.js";
 
 /** The gateway keys a server supplies along with the parameters. */
 export interface GatewayFields {
@@ -21,27 +22,28 @@ export interface GatewayFields {
 }
 
 /**
- * Parameters never copied into an env: `HTTP_PROXY` (httpoxy, CVE-2016-5385), and the `HTTP_CONTENT_*`
- * copies nginx sends beside `CONTENT_TYPE`/`CONTENT_LENGTH` (RFC 3875 §4.1.18 keeps them out).
+ * True for parameters never copied into an env: `HTTP_PROXY` (httpoxy, CVE-2016-5385), the `HTTP_CONTENT_*`
+ * copies nginx sends beside `CONTENT_TYPE`/`CONTENT_LENGTH` (RFC 3875 §4.1.18 keeps them out), and
+ * names in the gateway's own `tsgi.` namespace, which only the server sets.
  */
-const DROPPED = new Set(["HTTP_PROXY", "HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"]);
-
-function percentDecodePath(path: string): string {
-  if (!path.includes("%")) return path;
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
+export function isDroppedParam(name: string): boolean {
+  const c = name.charCodeAt(0);
+  if (c === 116 /* t */) return name.startsWith("tsgi.");
+  return c === 72 /* H */ && (name === "HTTP_PROXY" || name === "HTTP_CONTENT_TYPE" || name === "HTTP_CONTENT_LENGTH");
 }
 
-/** Re-splits SCRIPT_NAME/PATH_INFO at a configured mount point; never slices with a negative index. */
-function applyScriptName(env: Env, scriptName: string, requestUri: string | undefined): void {
+/**
+ * Re-splits SCRIPT_NAME/PATH_INFO at a configured mount point, taking the path from `REQUEST_URI` when the
+ * front server sent one. Splits only at a segment boundary and never slices with a negative index
+ * (php-fpm CVE-2019-11043); a path outside the mount is left as the front server sent it.
+ */
+export function applyScriptName(env: Env, scriptName: string): void {
   const mount = scriptName.endsWith("/") ? scriptName.slice(0, -1) : scriptName;
   let full = env.SCRIPT_NAME + env.PATH_INFO;
-  if (requestUri !== undefined && requestUri.startsWith("/")) {
-    const q = requestUri.indexOf("?");
-    full = percentDecodePath(q === -1 ? requestUri : requestUri.slice(0, q));
+  const uri = env.REQUEST_URI;
+  if (typeof uri === "string" && uri.startsWith("/")) {
+    const q = uri.indexOf("?");
+    full = decodePath(q === -1 ? uri : uri.slice(0, q));
   }
   if (mount === "") {
     env.SCRIPT_NAME = "";
@@ -76,7 +78,7 @@ export function envFromParams(params: Iterable<[string, string]> | Record<string
   } as Env;
   const entries = Symbol.iterator in params ? (params as Iterable<[string, string]>) : Object.entries(params);
   for (const [name, value] of entries) {
-    if (typeof value !== "string" || DROPPED.has(name)) continue;
+    if (typeof value !== "string" || isDroppedParam(name)) continue;
     env[name] = value;
   }
   if (env.SCRIPT_NAME === "/") env.SCRIPT_NAME = "";
@@ -85,9 +87,7 @@ export function envFromParams(params: Iterable<[string, string]> | Record<string
     const colon = host.startsWith("[") ? host.indexOf(":", host.indexOf("]")) : host.indexOf(":");
     env.SERVER_NAME = colon === -1 ? host : host.slice(0, colon);
   }
-  if (gateway.scriptName !== undefined) {
-    applyScriptName(env, gateway.scriptName, typeof env.REQUEST_URI === "string" ? env.REQUEST_URI : undefined);
-  }
+  if (gateway.scriptName !== undefined) applyScriptName(env, gateway.scriptName);
   const https = typeof env.HTTPS === "string" && env.HTTPS.toLowerCase() === "on";
   env["tsgi.version"] = TSGI_VERSION;
   env["tsgi.url_scheme"] = https ? "https" : "http";

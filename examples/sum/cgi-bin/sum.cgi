@@ -193,9 +193,8 @@ function isService(value) {
   return typeof value === "object" && value !== null && typeof value.app === "function";
 }
 
-// src/gateway/params.ts
-var DROPPED = /* @__PURE__ */ new Set(["HTTP_PROXY", "HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"]);
-function percentDecodePath(path) {
+// src/gateway/url-env.ts
+function decodePath(path) {
   if (!path.includes("%")) return path;
   try {
     return decodeURIComponent(path);
@@ -203,12 +202,20 @@ function percentDecodePath(path) {
     return path;
   }
 }
-function applyScriptName(env, scriptName, requestUri) {
+
+// src/gateway/params.ts
+function isDroppedParam(name) {
+  const c = name.charCodeAt(0);
+  if (c === 116) return name.startsWith("tsgi.");
+  return c === 72 && (name === "HTTP_PROXY" || name === "HTTP_CONTENT_TYPE" || name === "HTTP_CONTENT_LENGTH");
+}
+function applyScriptName(env, scriptName) {
   const mount = scriptName.endsWith("/") ? scriptName.slice(0, -1) : scriptName;
   let full = env.SCRIPT_NAME + env.PATH_INFO;
-  if (requestUri !== void 0 && requestUri.startsWith("/")) {
-    const q = requestUri.indexOf("?");
-    full = percentDecodePath(q === -1 ? requestUri : requestUri.slice(0, q));
+  const uri = env.REQUEST_URI;
+  if (typeof uri === "string" && uri.startsWith("/")) {
+    const q = uri.indexOf("?");
+    full = decodePath(q === -1 ? uri : uri.slice(0, q));
   }
   if (mount === "") {
     env.SCRIPT_NAME = "";
@@ -232,7 +239,7 @@ function envFromParams(params2, gateway) {
   };
   const entries = Symbol.iterator in params2 ? params2 : Object.entries(params2);
   for (const [name, value] of entries) {
-    if (typeof value !== "string" || DROPPED.has(name)) continue;
+    if (typeof value !== "string" || isDroppedParam(name)) continue;
     env[name] = value;
   }
   if (env.SCRIPT_NAME === "/") env.SCRIPT_NAME = "";
@@ -241,9 +248,7 @@ function envFromParams(params2, gateway) {
     const colon = host.startsWith("[") ? host.indexOf(":", host.indexOf("]")) : host.indexOf(":");
     env.SERVER_NAME = colon === -1 ? host : host.slice(0, colon);
   }
-  if (gateway.scriptName !== void 0) {
-    applyScriptName(env, gateway.scriptName, typeof env.REQUEST_URI === "string" ? env.REQUEST_URI : void 0);
-  }
+  if (gateway.scriptName !== void 0) applyScriptName(env, gateway.scriptName);
   const https = typeof env.HTTPS === "string" && env.HTTPS.toLowerCase() === "on";
   env["tsgi.version"] = TSGI_VERSION;
   env["tsgi.url_scheme"] = https ? "https" : "http";

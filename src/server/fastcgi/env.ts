@@ -6,6 +6,7 @@
  * @module
  */
 import { TSGI_VERSION, type Env, type LogSink, type RequestBody } from "../../contract.js";
+import { applyScriptName, isDroppedParam } from "../../gateway/params.js";
 import { LAZY_ABORT, SIGNAL_PROPERTY, type LazyAbort } from "../lazy-abort.js";
 
 /** Per-server values every env shares. */
@@ -16,36 +17,7 @@ export interface FastCgiEnvContext {
 }
 
 function dropped(name: string): boolean {
-  const c = name.charCodeAt(0);
-  if (c === 116 /* t */) return name.startsWith("tsgi.");
-  if (c === 72 /* H */) return name === "HTTP_PROXY" || name === "HTTP_CONTENT_TYPE" || name === "HTTP_CONTENT_LENGTH";
-  return c === 70 /* F */ && name === "FCGI_ROLE";
-}
-
-function decodedPath(path: string): string {
-  if (!path.includes("%")) return path;
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
-}
-
-function remount(env: Env, scriptName: string): void {
-  const mount = scriptName.endsWith("/") ? scriptName.slice(0, -1) : scriptName;
-  let full = env.SCRIPT_NAME + env.PATH_INFO;
-  const uri = env.REQUEST_URI;
-  if (typeof uri === "string" && uri.startsWith("/")) {
-    const q = uri.indexOf("?");
-    full = decodedPath(q === -1 ? uri : uri.slice(0, q));
-  }
-  if (mount === "") {
-    env.SCRIPT_NAME = "";
-    env.PATH_INFO = full;
-  } else if (full === mount || full.startsWith(mount + "/")) {
-    env.SCRIPT_NAME = mount;
-    env.PATH_INFO = full.slice(mount.length);
-  }
+  return isDroppedParam(name) || name === "FCGI_ROLE";
 }
 
 /** Builds the env of a FastCGI request from its PARAMS pairs. */
@@ -84,7 +56,7 @@ export function buildFastCgiEnv(params: Array<[string, string]>, context: FastCg
     const colon = host.startsWith("[") ? host.indexOf(":", host.indexOf("]")) : host.indexOf(":");
     env.SERVER_NAME = colon === -1 ? host : host.slice(0, colon);
   }
-  if (context.scriptName !== undefined) remount(env, context.scriptName);
+  if (context.scriptName !== undefined) applyScriptName(env, context.scriptName);
   const https = record.HTTPS;
   if (https !== undefined && (https === "on" || https.toLowerCase() === "on")) env["tsgi.url_scheme"] = "https";
   return env;
