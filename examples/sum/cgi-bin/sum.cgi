@@ -145,8 +145,23 @@ async function readBody(env, options = {}) {
 async function readText(env, options) {
   return new TextDecoder().decode(await readBody(env, options));
 }
+function chunkBytes(chunk) {
+  return typeof chunk === "string" ? encoder.encode(chunk) : chunk;
+}
 function isStreamBody(body) {
   return typeof body === "object" && body !== null && !(body instanceof Uint8Array);
+}
+async function* replyChunks(body) {
+  if (body === null || body === void 0) return;
+  if (!isStreamBody(body)) {
+    const bytes = chunkBytes(body);
+    if (bytes.byteLength > 0) yield bytes;
+    return;
+  }
+  for await (const chunk of body) {
+    const bytes = chunkBytes(chunk);
+    if (bytes.byteLength > 0) yield bytes;
+  }
 }
 async function discardBody(body) {
   if (!isStreamBody(body) || typeof body === "string") return;
@@ -399,28 +414,14 @@ async function writeCgiReply(out, reply, method, signal) {
     return;
   }
   let pending = head;
-  const stream = body;
-  const iterator = Symbol.asyncIterator in stream ? stream[Symbol.asyncIterator]() : stream[Symbol.iterator]();
-  let finished = false;
-  try {
-    for (; ; ) {
-      const step = await iterator.next();
-      if (step.done === true) {
-        finished = true;
-        break;
-      }
-      if (signal.aborted) break;
-      const chunk = step.value;
-      if (typeof chunk === "string" ? chunk.length === 0 : chunk.byteLength === 0) continue;
-      const ok = pending !== "" ? out.write(join(pending, typeof chunk === "string" ? encoder2.encode(chunk) : chunk)) : out.write(chunk);
-      pending = "";
-      if (!ok) await drained(out, signal);
-      if (signal.aborted) break;
-    }
-    if (pending !== "") out.write(pending);
-  } finally {
-    if (!finished) await iterator.return?.();
+  for await (const chunk of replyChunks(body)) {
+    if (signal.aborted) break;
+    const ok = out.write(pending !== "" ? join(pending, chunk) : chunk);
+    pending = "";
+    if (!ok) await drained(out, signal);
+    if (signal.aborted) break;
   }
+  if (pending !== "") out.write(pending);
 }
 
 // src/server/cgi/index.ts

@@ -1,6 +1,6 @@
 /** Writing a reply to stdout as RFC 3875 §6 asks: `Status:`, headers, blank line, body; with backpressure. @module */
 import type { BodyChunk, Reply } from "../../contract.js";
-import { discardBody, isStreamBody } from "../../gateway/body.js";
+import { discardBody, isStreamBody, replyChunks } from "../../gateway/body.js";
 import { cgiHead } from "../../gateway/cgi-head.js";
 import { statusForbidsBody } from "../../gateway/status.js";
 
@@ -66,29 +66,14 @@ export async function writeCgiReply(out: ReplySink, reply: Reply, method: string
     return;
   }
   let pending = head;
-  const stream = body as Iterable<BodyChunk> | AsyncIterable<BodyChunk>;
-  const iterator = Symbol.asyncIterator in stream
-    ? (stream as AsyncIterable<BodyChunk>)[Symbol.asyncIterator]()
-    : (stream as Iterable<BodyChunk>)[Symbol.iterator]();
-  let finished = false;
-  try {
-    for (;;) {
-      const step = await iterator.next();
-      if (step.done === true) {
-        finished = true;
-        break;
-      }
-      if (signal.aborted) break;
-      const chunk = step.value;
-      if (typeof chunk === "string" ? chunk.length === 0 : chunk.byteLength === 0) continue;
-      // The head goes out with the first chunk: one write, and no empty head if the stream fails at once.
-      const ok = pending !== "" ? out.write(join(pending, typeof chunk === "string" ? encoder.encode(chunk) : chunk)) : out.write(chunk);
-      pending = "";
-      if (!ok) await drained(out, signal);
-      if (signal.aborted) break;
-    }
-    if (pending !== "") out.write(pending);
-  } finally {
-    if (!finished) await iterator.return?.();
+  // Leaving the loop early returns replyChunks, which returns the app's iterator (its finally blocks run).
+  for await (const chunk of replyChunks(body as Iterable<BodyChunk> | AsyncIterable<BodyChunk>)) {
+    if (signal.aborted) break;
+    // The head goes out with the first chunk: one write, and no empty head if the stream fails at once.
+    const ok = out.write(pending !== "" ? join(pending, chunk) : chunk);
+    pending = "";
+    if (!ok) await drained(out, signal);
+    if (signal.aborted) break;
   }
+  if (pending !== "") out.write(pending);
 }

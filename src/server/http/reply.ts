@@ -1,7 +1,7 @@
 /** Writing a reply to a node:http response with backpressure. @module */
 import type { ServerResponse } from "node:http";
 import type { BodyChunk, HeaderList, Reply, ReplyBody } from "../../contract.js";
-import { discardBody, isStreamBody } from "../../gateway/body.js";
+import { discardBody, isStreamBody, replyChunks } from "../../gateway/body.js";
 import { statusForbidsBody } from "../../gateway/status.js";
 
 /** Resolves when the response can take more data, or when it closed. */
@@ -42,25 +42,11 @@ function isGone(res: ServerResponse): boolean {
 }
 
 async function writeStream(res: ServerResponse, body: Iterable<BodyChunk> | AsyncIterable<BodyChunk>): Promise<void> {
-  const iterator = Symbol.asyncIterator in body
-    ? (body as AsyncIterable<BodyChunk>)[Symbol.asyncIterator]()
-    : (body as Iterable<BodyChunk>)[Symbol.iterator]();
-  let finished = false;
-  try {
-    for (;;) {
-      const step = await iterator.next();
-      if (step.done === true) {
-        finished = true;
-        break;
-      }
-      if (isGone(res)) break;
-      const chunk = step.value;
-      if (typeof chunk === "string" ? chunk.length === 0 : chunk.byteLength === 0) continue;
-      if (!res.write(chunk)) await drained(res);
-      if (isGone(res)) break;
-    }
-  } finally {
-    if (!finished) await iterator.return?.();
+  // Leaving the loop early returns replyChunks, which returns the app's iterator (its finally blocks run).
+  for await (const chunk of replyChunks(body)) {
+    if (isGone(res)) break;
+    if (!res.write(chunk)) await drained(res);
+    if (isGone(res)) break;
   }
 }
 
