@@ -5,9 +5,9 @@
  */
 import { serialize, type SerializeOptions } from "cookie";
 import type { Env, HeaderList } from "../contract.js";
-import { readBody, readJson, readText } from "../gateway/body.js";
+import { readBody, readText } from "../gateway/body.js";
 import { requestUrl } from "../gateway/url-env.js";
-import { cookieObject, headerObject, queryObject, readForm, type BodyLimits } from "./input.js";
+import { cookieObject, headerObject, queryObject, readForm, readJsonBody, type BodyLimits } from "./input.js";
 import type { FormFields } from "./multipart.js";
 import type { Params } from "./router.js";
 import type { DefaultInput, Input } from "./types.js";
@@ -20,7 +20,24 @@ export type UrlQuery = Record<string, string | number | boolean | ReadonlyArray<
 /** What a context needs from its app. */
 export interface ContextHost {
   url(name: string, params?: UrlParams, query?: UrlQuery): string;
+  /** True when `url` can build `name` (a route of the app, or `mount:route` through a named mount). */
+  knows(name: string): boolean;
   readonly limits: BodyLimits;
+}
+
+/**
+ * The env key holding the SCRIPT_NAME the outermost framework app saw: set on a mounted app's env
+ * (when absent) so code deep in a mount can build URLs against the site, e.g. a login redirect.
+ */
+export const SITE_ROOT = "tsgi.site_root";
+
+/** @internal The outermost framework app's reversal, carried to mounted apps in the env. */
+export const URL_ROOT = "tsgi.framework.url_root";
+
+/** @internal What {@link URL_ROOT} holds. */
+export interface UrlRoot {
+  host: ContextHost;
+  prefix: string;
 }
 
 /** The route that matched, also stored in the env as `tsgi.route` for middleware. */
@@ -158,9 +175,9 @@ export class Context<I extends Input = DefaultInput> {
     return readText(this.env, { limit: limit ?? this.#host.limits.bodyLimit });
   }
 
-  /** The body parsed as JSON; malformed JSON is a 400. */
+  /** The body parsed as JSON; malformed JSON is a 400 problem+json naming `body`. */
   json(limit?: number): Promise<unknown> {
-    return readJson(this.env, { limit: limit ?? this.#host.limits.bodyLimit });
+    return readJsonBody(this.env, limit ?? this.#host.limits.bodyLimit);
   }
 
   /** A urlencoded or multipart form (files as UploadedFile); any other type is a 415. */
@@ -170,15 +187,29 @@ export class Context<I extends Input = DefaultInput> {
 
   /**
    * The URL path of a named route, below this request's mount point (SCRIPT_NAME), so links stay
-   * right when the app is mounted or served behind a proxy prefix.
+   * right when the app is mounted or served behind a proxy prefix. `mount:route` reaches a route of
+   * an app mounted with `{ name: "mount" }`; a name this app does not know is looked up from the
+   * outermost framework app (the site root), so a mounted app can link to its siblings.
    *
    * @example
    * ```ts
    * ctx.urlFor("book", { isbn: "978-0" }, { page: 2 }); // "/api/books/978-0?page=2" when mounted at /api
+   * ctx.urlFor("admin:users");                          // "/admin/users", from anywhere in the site
    * ```
    */
   urlFor(name: string, params?: UrlParams, query?: UrlQuery): string {
-    return this.env.SCRIPT_NAME + this.#host.url(name, params, query);
+    const host = this.#host;
+    if (!host.knows(name)) {
+      const root = this.env[URL_ROOT] as UrlRoot | undefined;
+      if (root !== undefined && root.host !== host && root.host.knows(name)) return root.prefix + root.host.url(name, params, query);
+    }
+    return this.env.SCRIPT_NAME + host.url(name, params, query);
+  }
+
+  /** The SCRIPT_NAME of the outermost framework app (`env["tsgi.site_root"]`), or this app's own when it is outermost. */
+  get siteRoot(): string {
+    const root = this.env[SITE_ROOT];
+    return typeof root === "string" ? root : this.env.SCRIPT_NAME;
   }
 
   /** Adds a response header (kept alongside the handler's reply headers). */

@@ -4,6 +4,9 @@
  * through the same code path as `app.get(...)`.
  * @module
  */
+import type { Middleware } from "../contract.js";
+import { checkMiddleware } from "./compose.js";
+import { checkPattern } from "./pattern.js";
 import type { Context } from "./context.js";
 import type { Input, InputOf, RouteOptions } from "./types.js";
 
@@ -12,6 +15,7 @@ import type { Input, InputOf, RouteOptions } from "./types.js";
 
 const ROUTES = Symbol("tsgi.routes");
 const PREFIX = Symbol("tsgi.prefix");
+const MIDDLEWARE = Symbol("tsgi.middleware");
 
 interface RecordedRoute {
   method: string;
@@ -23,16 +27,43 @@ interface RecordedRoute {
 
 type Metadata = Record<PropertyKey, unknown>;
 
-/** A method decorator whose handler must accept the context of input `I`. */
-export type RouteDecorator<I extends Input> = <This, V extends (this: This, ctx: Context<I>) => unknown>(
+/**
+ * A method decorator whose handler must accept the context of input `I`. It carries `I` so
+ * {@link ContextOf} can name the context type without repeating the path and options.
+ */
+export type RouteDecorator<I extends Input> = (<This, V extends (this: This, ctx: Context<I>) => unknown>(
   value: V,
   context: ClassMethodDecoratorContext<This, V>,
-) => void;
+) => void) & { readonly "~input"?: I };
+
+/**
+ * The context type a route decorator's method receives, inferred from the decorator itself.
+ *
+ * @example
+ * ```ts
+ * const create = post("/", { body: z.object({ title: z.string() }) });
+ * class Books { @create add(ctx: ContextOf<typeof create>) { return ctx.body.title; } }
+ * ```
+ */
+export type ContextOf<D> = D extends { readonly "~input"?: infer I extends Input } ? Context<I> : never;
+
+const LEGACY_FIX = 'tsgi uses standard (TC39) decorators: remove "experimentalDecorators" (and "emitDecoratorMetadata") from compilerOptions in tsconfig.json, and compile to target ES2022';
+
+function legacyName(target: unknown, key: unknown): string {
+  const owner = typeof target === "function" ? target.name : (target as { constructor?: { name?: string } } | null)?.constructor?.name;
+  return `${owner ?? "a class"}${key === undefined ? "" : `.${String(key)}`}`;
+}
 
 /** A controller class (constructed with no arguments) or an instance of one. */
 export type ControllerTarget = object | (abstract new () => object);
 
-function record(method: string, path: string, options: RouteOptions, context: ClassMethodDecoratorContext): void {
+function record(method: string, path: string, options: RouteOptions, context: ClassMethodDecoratorContext, value: unknown): void {
+  if (typeof context !== "object" || context === null || typeof (context as { kind?: unknown }).kind !== "string") {
+    throw new TypeError(`@${method.toLowerCase()}("${path}") on ${legacyName(value, context)} was called as a legacy decorator: ${LEGACY_FIX}`);
+  }
+  if (context.metadata === undefined) {
+    throw new TypeError(`@${method.toLowerCase()}("${path}"): this compiler gives decorators no metadata object; compile with TypeScript 5.2+ or esbuild 0.21+ (standard decorators), target ES2022`);
+  }
   if (context.private) throw new TypeError(`@${method.toLowerCase()}("${path}") cannot decorate a private method (${String(context.name)})`);
   const metadata = context.metadata as Metadata;
   // A subclass's metadata inherits from its parent's: copy the inherited list before adding to it.
@@ -51,7 +82,8 @@ function record(method: string, path: string, options: RouteOptions, context: Cl
  * ```
  */
 export function route<const P extends string, const O extends RouteOptions = Record<never, never>>(method: string, path: P, options?: O): RouteDecorator<InputOf<P, O>> {
-  return (_value, context) => record(method.toUpperCase(), path, options ?? {}, context as ClassMethodDecoratorContext);
+  checkPattern(path);
+  return ((value: unknown, context: ClassMethodDecoratorContext) => record(method.toUpperCase(), path, options ?? {}, context, value)) as RouteDecorator<InputOf<P, O>>;
 }
 
 /**
@@ -90,21 +122,33 @@ export function del<const P extends string, const O extends RouteOptions = Recor
   return route("DELETE", path, options);
 }
 
+/** Options of {@link controller}. */
+export interface ControllerOptions {
+  /** Middleware around every route of the controller, outside each route's own `middleware`. */
+  middleware?: readonly Middleware[];
+}
+
 /**
- * A class-level path prefix for every route of the controller (and of subclasses that set none).
- * A method route of `/` or `` maps to the prefix itself.
+ * A class-level path prefix for every route of the controller (and of subclasses that set none),
+ * and optionally middleware around all of them. A method route of `/` or `` maps to the prefix itself.
  *
  * @example
  * ```ts
  * @controller("/books") class Books { @get("/") list() { return []; } } // GET /books
+ * @controller("/admin", { middleware: [requireUser()] }) class Admin { @get("/") home() { return "hi"; } }
  * ```
  */
-export function controller(prefix: string): (value: abstract new (...args: never[]) => object, context: ClassDecoratorContext) => void {
+export function controller(prefix: string, options: ControllerOptions = {}): (value: abstract new (...args: never[]) => object, context: ClassDecoratorContext) => void {
   if (prefix !== "" && (!prefix.startsWith("/") || prefix.endsWith("/"))) {
     throw new TypeError(`@controller(${JSON.stringify(prefix)}): a prefix starts with / and does not end with / (e.g. "/books")`);
   }
-  return (_value, context) => {
+  const middleware = checkMiddleware(options.middleware, `@controller(${JSON.stringify(prefix)})`);
+  return (value, context) => {
+    if (typeof context !== "object" || context === null || context.kind !== "class") {
+      throw new TypeError(`@controller(${JSON.stringify(prefix)}) on ${legacyName(value, undefined)} was called as a legacy decorator: ${LEGACY_FIX}`);
+    }
     (context.metadata as Metadata)[PREFIX] = prefix;
+    (context.metadata as Metadata)[MIDDLEWARE] = middleware;
   };
 }
 
@@ -114,10 +158,11 @@ export function joinPath(prefix: string, path: string): string {
   return prefix + path;
 }
 
-/** Registers the recorded routes of a controller class or instance through `add`. */
+/** Registers the recorded routes of a controller class or instance through `add`; `outer` middleware wraps the controller's own. */
 export function registerController(
   target: ControllerTarget,
   add: (method: string, path: string, options: RouteOptions, handler: (ctx: Context) => unknown) => void,
+  outer: readonly Middleware[] = [],
 ): void {
   const isClass = typeof target === "function";
   const constructor = (isClass ? target : target.constructor) as (abstract new () => object) & { [Symbol.metadata]?: Metadata | null };
@@ -125,6 +170,7 @@ export function registerController(
   const routes = (metadata?.[ROUTES] as RecordedRoute[] | undefined) ?? [];
   if (routes.length === 0) throw new TypeError(`${constructor.name || "controller"} has no route decorators (@get, @post, @route...)`);
   const prefix = (metadata?.[PREFIX] as string | undefined) ?? "";
+  const around = [...outer, ...((metadata?.[MIDDLEWARE] as readonly Middleware[] | undefined) ?? [])];
   let instance: object | undefined = isClass ? undefined : target;
   for (const recorded of routes) {
     let self: object;
@@ -132,6 +178,8 @@ export function registerController(
     else self = instance ??= new (constructor as new () => object)();
     const method = (self as Record<string | symbol, unknown>)[recorded.key];
     if (typeof method !== "function") throw new TypeError(`${constructor.name}.${String(recorded.key)} is not a method`);
-    add(recorded.method, joinPath(prefix, recorded.path), recorded.options, (method as (ctx: Context) => unknown).bind(self));
+    const options = around.length === 0 ? recorded.options
+      : { ...recorded.options, middleware: [...around, ...checkMiddleware(recorded.options.middleware, `${constructor.name}.${String(recorded.key)}`)] };
+    add(recorded.method, joinPath(prefix, recorded.path), options, (method as (ctx: Context) => unknown).bind(self));
   }
 }

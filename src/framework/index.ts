@@ -16,9 +16,12 @@
  * ```
  * @module
  */
-export { createApp, type FrameworkApp, type AppOptions, type Handler, type ErrorHook, type RouteMethod, type RouteSummary, type TrailingSlash, type NoOptions } from "./app.js";
-export { Context, type RouteInfo, type UrlParams, type UrlQuery } from "./context.js";
-export { get, post, put, patch, del, route, controller, type RouteDecorator, type ControllerTarget } from "./decorators.js";
+export {
+  createApp, type FrameworkApp, type AppOptions, type Handler, type ErrorHook, type NotFoundHook, type ErrorFormat,
+  type MountOptions, type ControllerRegistration, type RouteMethod, type RouteSummary, type TrailingSlash, type NoOptions,
+} from "./app.js";
+export { Context, SITE_ROOT, type RouteInfo, type UrlParams, type UrlQuery } from "./context.js";
+export { get, post, put, patch, del, route, controller, type RouteDecorator, type ContextOf, type ControllerOptions, type ControllerTarget } from "./decorators.js";
 export { json, html, text, stream, redirect, status, toReply, type ReplyInit } from "./respond.js";
 export { ValidationError, problemDocument, type InvalidParam } from "./problems.js";
 export { UploadedFile, parseMultipart, type MultipartLimits, type FormFields, type FormValue } from "./multipart.js";

@@ -6,6 +6,7 @@ import { parse as parseCookies } from "cookie";
 import type { Env } from "../contract.js";
 import { HttpError } from "../errors.js";
 import { readBody, readJson } from "../gateway/body.js";
+import { ValidationError } from "./problems.js";
 import { addField, headerParams, parseMultipart, type FormFields, type MultipartLimits } from "./multipart.js";
 
 /** Body limits the context applies. */
@@ -92,11 +93,33 @@ export async function readForm(env: Env, limits: BodyLimits, dropEmpty = false):
   throw new HttpError(415, `expected a form (application/x-www-form-urlencoded or multipart/form-data), got ${type === "" ? "no content type" : type}`);
 }
 
+function asBodyProblem(error: unknown): unknown {
+  if (error instanceof HttpError && error.status === 400 && !(error instanceof ValidationError)) {
+    return new ValidationError([{ in: "body", name: "", reason: error.message }], error);
+  }
+  return error;
+}
+
+/** The body parsed as JSON; malformed JSON is a {@link ValidationError} naming `body`. */
+export async function readJsonBody(env: Env, limit: number): Promise<unknown> {
+  try {
+    return await readJson(env, { limit });
+  } catch (error) {
+    throw asBodyProblem(error);
+  }
+}
+
 /** Reads the body for a body schema, by media type: JSON, a form, or nothing. Anything else: 415. */
 export async function readBodyValue(env: Env, limits: BodyLimits): Promise<unknown> {
   const type = mediaType(env);
-  if (type === "application/json" || type.endsWith("+json")) return readJson(env, { limit: limits.bodyLimit });
-  if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") return readForm(env, limits, true);
+  if (type === "application/json" || type.endsWith("+json")) return readJsonBody(env, limits.bodyLimit);
+  if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") {
+    try {
+      return await readForm(env, limits, true);
+    } catch (error) {
+      throw asBodyProblem(error);
+    }
+  }
   if (hasNoBody(env)) return undefined;
   throw new HttpError(415, `unsupported body type ${type === "" ? "(none given)" : type}; send application/json or a form`);
 }

@@ -119,6 +119,29 @@ function compileVariant(tokens: FlatToken[], pattern: string): Variant {
   return { segments, signature, tokens };
 }
 
+/**
+ * A fix for a pattern written in path-to-regexp's older syntax, or undefined. path-to-regexp 9's own
+ * message ("Unexpected ? at index 7") says what it tripped on, not what to write instead.
+ */
+export function patternHint(pattern: string): string | undefined {
+  const optional = /([^{}]?):([A-Za-z_$][\w$]*)\?/.exec(pattern);
+  if (optional !== null) {
+    const slash = optional[1] === "/";
+    return `optional parameters are written in braces: ${slash ? `{/:${optional[2]}}` : `{:${optional[2]}}`} instead of ${slash ? "/" : ""}:${optional[2]}? (path-to-regexp 9 syntax)`;
+  }
+  if (/(^|[^\\])\*(?![A-Za-z_$])/.test(pattern)) return "a wildcard needs a name: /*path (the value is a string[]), or {/*path} to match the bare prefix too";
+  if (/(^|[^\\]):[A-Za-z_$][\w$]*\(/.test(pattern) || /(^|[^\\])\(/.test(pattern)) {
+    return "regexp constraints like :id(\\d+) are gone in path-to-regexp 9: declare a params schema, e.g. { params: z.object({ id: z.coerce.number().int() }) }";
+  }
+  return undefined;
+}
+
+/** Throws a TypeError with {@link patternHint}'s fix when a pattern uses the old syntax. */
+export function checkPattern(pattern: string): void {
+  const hint = patternHint(pattern);
+  if (hint !== undefined) throw new TypeError(`route path ${JSON.stringify(pattern)}: ${hint}`);
+}
+
 /** The parameter names a pattern can bind, in order, and which of them are wildcards (string arrays). */
 export interface PatternKeys {
   names: string[];
@@ -136,7 +159,14 @@ export interface PatternKeys {
  * ```
  */
 export function compilePattern(pattern: string): Variant[] {
-  const data = parse(pattern);
+  let data: ReturnType<typeof parse>;
+  try {
+    data = parse(pattern);
+  } catch (error) {
+    const hint = patternHint(pattern);
+    if (hint === undefined) throw error;
+    throw new TypeError(`${hint} (path-to-regexp: ${(error as Error).message})`, { cause: error });
+  }
   const flat: FlatToken[][] = [];
   flatten(data.tokens, [], flat, pattern);
   const seen = new Set<string>();

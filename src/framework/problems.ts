@@ -28,9 +28,10 @@ export interface InvalidParam {
 export class ValidationError extends HttpError {
   readonly invalid: InvalidParam[];
 
-  constructor(invalid: InvalidParam[]) {
+  constructor(invalid: InvalidParam[], cause?: unknown) {
     const fields = invalid.map((item) => (item.name === "" ? item.in : `${item.in}.${item.name}`));
-    super(400, `invalid request input: ${[...new Set(fields)].join(", ")}`, { expose: true });
+    const detail = invalid.length === 1 && invalid[0]?.name === "" ? `: ${invalid[0].reason}` : "";
+    super(400, `invalid request input: ${[...new Set(fields)].join(", ")}${detail}`, { expose: true, cause });
     this.name = "ValidationError";
     this.invalid = invalid;
   }
@@ -69,21 +70,23 @@ export function developmentPage(error: unknown, env: Env): string {
 }
 
 /**
- * The reply for an error no hook answered: problem+json for validation errors and for clients that
- * accept JSON, the development page for server errors in development, plain text otherwise.
- * Server errors are logged with their stack to `tsgi.errors`.
+ * The reply for an error no hook answered: problem+json for validation errors, for clients that
+ * accept JSON and whenever `json` is set (a JSON route or API app), the development page for server
+ * errors in development, plain text otherwise. Server errors are logged with their stack to `tsgi.errors`.
  */
-export function renderError(error: unknown, env: Env, development: boolean): Reply {
+export function renderError(error: unknown, env: Env, development: boolean, json = false): Reply {
   const status = errorStatus(error);
   if (status >= 500) {
     const stack = error instanceof Error ? error.stack ?? error.message : String(error);
     env["tsgi.errors"].write(`tsgi framework: ${env.REQUEST_METHOD} ${env.SCRIPT_NAME}${env.PATH_INFO}: ${stack}`);
-    if (development) return { status, headers: [["content-type", "text/html; charset=utf-8"]], body: developmentPage(error, env) };
+    if (development && !json && !wantsJson(env)) return { status, headers: [["content-type", "text/html; charset=utf-8"]], body: developmentPage(error, env) };
   }
-  if (error instanceof ValidationError || wantsJson(env)) {
+  if (json || error instanceof ValidationError || wantsJson(env)) {
     const headers: Array<[string, string]> = [["content-type", "application/problem+json"]];
     if (error instanceof HttpError) headers.push(...error.headers);
-    return { status, headers, body: JSON.stringify(problemDocument(error)) };
+    const document = problemDocument(error);
+    if (development && status >= 500) document.detail = error instanceof Error ? error.stack ?? error.message : String(error);
+    return { status, headers, body: JSON.stringify(document) };
   }
   return errorReply(error, false);
 }

@@ -153,6 +153,8 @@ export function toReply(result: unknown, status = 0): Reply {
     case "number":
     case "boolean":
       return { status: status || 200, headers: [["content-type", JSON_TYPE]], body: JSON.stringify(result) };
+    case "function":
+      throw new TypeError("a handler or mounted app returned a function, not a reply; if it is a middleware (app => app), register it with app.use(mw), a route's or mount's { middleware: [mw] }, or call it with an app first");
     default:
       throw new TypeError(`a handler returned a ${typeof result}; return a string, an object, a Reply, a Response or a stream`);
   }

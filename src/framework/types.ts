@@ -4,6 +4,7 @@
  * @module
  */
 import type { z } from "zod";
+import type { Middleware } from "../contract.js";
 import type { Params } from "./router.js";
 import type { MultipartLimits } from "./multipart.js";
 
@@ -32,6 +33,20 @@ export interface RouteOptions extends RouteSchemas {
   bodyLimit?: number;
   /** Limits for multipart bodies (default: the app's). */
   multipart?: MultipartLimits;
+  /**
+   * Plain tsgi middleware around this route only, outermost first: `[a, b]` runs `a(b(route))`.
+   * They see the env after routing (`env["tsgi.route"]` is set); what they return is the reply.
+   */
+  middleware?: readonly Middleware[];
+  /**
+   * The JSON body of a successful reply. Documents the route (OpenAPI) and declares it a JSON route:
+   * its errors are problem+json whatever the Accept (see `errorFormat`). Not checked at run time.
+   */
+  response?: Schema;
+  /** A one-line summary for the OpenAPI document. */
+  summary?: string;
+  /** OpenAPI tags. */
+  tags?: readonly string[];
 }
 
 type IdChar =
