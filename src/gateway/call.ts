@@ -1,29 +1,18 @@
-/** Calling an app the way every server does: errors become replies, and are logged. @module */
+/** Calling an app from code that is not a server (tests, tools): errors become replies. @module */
 import type { App, Env, Reply } from "../contract.js";
-import { errorReply, errorStatus } from "../errors.js";
-
-function isReply(value: unknown): value is Reply {
-  return typeof value === "object" && value !== null
-    && Number.isInteger((value as Reply).status) && Array.isArray((value as Reply).headers);
-}
+import { invoke } from "./invoke.js";
 
 /**
- * Calls `app(env)`. A throw, a rejection or a value that is not a reply becomes an error reply
- * (500 unless the error carries its own status); server errors are logged with their stack to
- * `tsgi.errors`. The stack reaches the client only when `development` is true.
+ * Calls `app(env)` and always resolves with a reply: a throw, a rejection or a value that is not a reply
+ * becomes an error reply (500 unless the error carries its own status), logged with its stack to
+ * `tsgi.errors`. The stack reaches the client only when `development` is true. Servers use
+ * {@link invoke}, which logs to the server's log and keeps a synchronous fast path.
+ *
+ * @example
+ * ```ts
+ * const reply = await callApp(app, env);
+ * ```
  */
 export async function callApp(app: App, env: Env, development = false): Promise<Reply> {
-  let error: unknown;
-  try {
-    const reply = await app(env);
-    if (isReply(reply)) return reply;
-    error = new TypeError(`the app returned ${reply === null ? "null" : typeof reply} instead of a reply {status, headers, body}`);
-  } catch (thrown) {
-    error = thrown;
-  }
-  if (errorStatus(error) >= 500) {
-    const stack = error instanceof Error ? error.stack ?? error.message : String(error);
-    env["tsgi.errors"].write(`tsgi: ${env.REQUEST_METHOD} ${env.SCRIPT_NAME}${env.PATH_INFO}: ${stack}`);
-  }
-  return errorReply(error, development);
+  return invoke(app, env, env["tsgi.errors"], development);
 }

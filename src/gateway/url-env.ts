@@ -1,10 +1,13 @@
 /**
  * An env from a URL, a method and header pairs: shared by the test client and the Fetch bridge.
- * (The HTTP server builds its env inline, on its hot path.)
  * @module
  */
-import { TSGI_VERSION, type Env, type LogSink, type RequestBody } from "../contract.js";
+import type { Env, LogSink, RequestBody } from "../contract.js";
+import { createEnv, decodePath, finishEnv } from "./env-core.js";
 import { addHeader } from "./headers.js";
+import { LazyAbort } from "./lazy-abort.js";
+
+export { decodePath } from "./env-core.js";
 
 /** What {@link envFromUrl} needs besides the URL. */
 export interface UrlEnvParts {
@@ -13,7 +16,11 @@ export interface UrlEnvParts {
   headers: Iterable<[string, string]>;
   input: RequestBody;
   errors: LogSink;
-  signal: AbortSignal;
+  /** A ready-made `tsgi.signal`; without one (and without `abort`) the signal is made lazily. */
+  signal?: AbortSignal;
+  /** The request's abort, read by a lazily made `tsgi.signal`. */
+  abort?: LazyAbort;
+  development?: boolean;
   /** Mount point to strip from the path into SCRIPT_NAME (must match at a segment boundary). */
   scriptName?: string;
   remoteAddr?: string;
@@ -24,19 +31,9 @@ export interface UrlEnvParts {
   runOnce?: boolean;
 }
 
-/** Percent-decodes a URL path for PATH_INFO, keeping it raw when it is malformed. */
-export function decodePath(path: string): string {
-  if (!path.includes("%")) return path;
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
-}
-
 /**
- * Builds an env for a request to `url`: PATH_INFO is the decoded path below `scriptName`,
- * SERVER_NAME/PORT come from the URL, headers become `HTTP_*`.
+ * Builds an env for a request to `url` through the env core: PATH_INFO is the decoded path below
+ * `scriptName`, SERVER_NAME/PORT come from the URL, headers become `HTTP_*`.
  */
 export function envFromUrl(parts: UrlEnvParts): Env {
   const { url } = parts;
@@ -49,17 +46,22 @@ export function envFromUrl(parts: UrlEnvParts): Env {
     else scriptName = "";
   }
   const https = url.protocol === "https:";
-  const env = {
-    REQUEST_METHOD: parts.method.toUpperCase(),
-    SCRIPT_NAME: scriptName,
-    PATH_INFO: pathInfo,
-    QUERY_STRING: url.search.length > 1 ? url.search.slice(1) : "",
-    SERVER_NAME: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
-    SERVER_PORT: url.port !== "" ? url.port : https ? "443" : "80",
-    SERVER_PROTOCOL: parts.protocol ?? "HTTP/1.1",
-    GATEWAY_INTERFACE: "CGI/1.1",
-    REMOTE_ADDR: parts.remoteAddr ?? "127.0.0.1",
-  } as Env;
+  const env = createEnv({
+    errors: parts.errors,
+    multithread: parts.multithread ?? true,
+    multiprocess: parts.multiprocess ?? false,
+    runOnce: parts.runOnce ?? false,
+    development: parts.development ?? false,
+  }, parts.input, parts.abort ?? new LazyAbort());
+  if (parts.signal !== undefined) env["tsgi.signal"] = parts.signal;
+  env.REQUEST_METHOD = parts.method.toUpperCase();
+  env.SCRIPT_NAME = scriptName;
+  env.PATH_INFO = pathInfo;
+  env.QUERY_STRING = url.search.length > 1 ? url.search.slice(1) : "";
+  env.SERVER_NAME = url.hostname;
+  env.SERVER_PORT = url.port !== "" ? url.port : https ? "443" : "80";
+  env.SERVER_PROTOCOL = parts.protocol ?? "HTTP/1.1";
+  env.REMOTE_ADDR = parts.remoteAddr ?? "127.0.0.1";
   if (parts.remotePort !== undefined) env.REMOTE_PORT = parts.remotePort;
   if (https) env.HTTPS = "on";
   let sawHost = false;
@@ -69,15 +71,7 @@ export function envFromUrl(parts: UrlEnvParts): Env {
     addHeader(env as unknown as Record<string, unknown>, lower, value);
   }
   if (!sawHost) env.HTTP_HOST = url.host;
-  env["tsgi.version"] = TSGI_VERSION;
-  env["tsgi.url_scheme"] = https ? "https" : "http";
-  env["tsgi.input"] = parts.input;
-  env["tsgi.errors"] = parts.errors;
-  env["tsgi.signal"] = parts.signal;
-  env["tsgi.multithread"] = parts.multithread ?? true;
-  env["tsgi.multiprocess"] = parts.multiprocess ?? false;
-  env["tsgi.run_once"] = parts.runOnce ?? false;
-  return env;
+  return finishEnv(env, undefined);
 }
 
 /**
@@ -93,7 +87,8 @@ export function requestUrl(env: Env): string {
   const scheme = env["tsgi.url_scheme"];
   let host = env.HTTP_HOST;
   if (host === undefined || host === "") {
-    host = env.SERVER_NAME.includes(":") ? `[${env.SERVER_NAME}]` : env.SERVER_NAME;
+    const name = env.SERVER_NAME;
+    host = name.includes(":") && !name.startsWith("[") ? `[${name}]` : name;
     const port = env.SERVER_PORT;
     if (port !== "" && !((scheme === "https" && port === "443") || (scheme === "http" && port === "80"))) host += ":" + port;
   }

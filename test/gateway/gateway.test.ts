@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { EMPTY_INPUT, HttpError, RequestInput, addHeader, callApp, errorReply, readBody, requestUrl, type Env } from "tsgi";
-import { cgiHead } from "../../src/gateway/cgi-head.js";
 import { envFromParams, type GatewayFields } from "../../src/gateway/params.js";
 import { buildEnv, memorySink } from "tsgi/testing";
 
@@ -48,14 +47,6 @@ describe("CGI params to env", () => {
     const env = envFromParams({ SCRIPT_NAME: "/a", REQUEST_URI: "/a%0a" }, fields({ scriptName: "/a/very/long/mount" }));
     expect(env.SCRIPT_NAME).toBe("/a");
     expect(env.PATH_INFO).toBe("");
-  });
-});
-
-describe("CGI response head", () => {
-  it("writes the Status line and refuses header injection", () => {
-    expect(cgiHead(404, [["content-type", "text/plain"]])).toBe("Status: 404 Not Found\r\ncontent-type: text/plain\r\n\r\n");
-    expect(() => cgiHead(200, [["x", "a\r\nset-cookie: evil"]])).toThrow(/must not contain CR, LF or NUL/);
-    expect(() => cgiHead(200, [["bad name", "a"]])).toThrow(/names must be tokens/);
   });
 });
 

@@ -6,12 +6,12 @@
  * @module
  */
 import { writeSync } from "node:fs";
-import type { ReplySink } from "./output.js";
+import type { CgiOutput } from "./output.js";
 
 type Listener = (...args: unknown[]) => void;
 
-/** A {@link ReplySink} on a file descriptor; `usedStream` says whether it fell back to `process.stdout`. */
-export class FdSink implements ReplySink {
+/** A {@link CgiOutput} on a file descriptor; `usedStream` says whether it fell back to `process.stdout`. */
+export class FdSink implements CgiOutput {
   #stream: NodeJS.WriteStream | undefined;
   readonly #errorListeners = new Set<Listener>();
   #failed = false;

@@ -15,18 +15,22 @@
  * ```
  * @module
  */
-import type { App, Service } from "../../contract.js";
+import type { App, Env, Service } from "../../contract.js";
 import { EMPTY_INPUT, RequestInput } from "../../gateway/body.js";
-import { callApp } from "../../gateway/call.js";
+import { invoke, stackOf } from "../../gateway/invoke.js";
 import { streamSink } from "../../gateway/log.js";
 import { envFromParams } from "../../gateway/params.js";
+import { errorPlan, planReply } from "../../gateway/reply-plan.js";
+import { sendPlan } from "../../gateway/reply-writer.js";
 import { toService } from "../../gateway/service.js";
 import { FdSink } from "./fd-sink.js";
 import { exactBody, type ByteSource } from "./input.js";
-import { writeCgiReply, type ReplySink } from "./output.js";
+import { CgiReplySink, type CgiOutput } from "./output.js";
 
 export type { ByteSource } from "./input.js";
-export type { ReplySink } from "./output.js";
+export type { CgiOutput } from "./output.js";
+/** @deprecated renamed {@link CgiOutput}. */
+export type ReplySink = CgiOutput;
 
 /** Options and the process parts the runner uses; tests inject them, scripts leave them out. */
 export interface CgiOptions {
@@ -37,10 +41,13 @@ export interface CgiOptions {
   /** The request body source (default: `process.stdin`, touched only when there is a body). */
   stdin?: ByteSource;
   /** Where the reply goes (default: fd 1, written synchronously; `process.stdout` only if the pipe is non-blocking). */
-  stdout?: ReplySink;
+  stdout?: CgiOutput;
   /** Where logs go (default: `process.stderr`). */
   stderr?: { write(text: string): unknown };
-  /** Where SIGTERM/SIGHUP arrive from (default: `process`): the web server ends a script whose client left. */
+  /**
+   * Where SIGTERM/SIGHUP arrive from (default: `process`): the web server ends a script whose client left.
+   * With the default, a stop signal ends the process after `graceMs` even when `exit` is false.
+   */
   signals?: { on(signal: NodeJS.Signals, listener: () => void): unknown; off(signal: NodeJS.Signals, listener: () => void): unknown };
   /** The app's mount point, when it should differ from the script's SCRIPT_NAME. */
   scriptName?: string;
@@ -53,7 +60,7 @@ export interface CgiOptions {
 const STOP_SIGNALS: NodeJS.Signals[] = ["SIGTERM", "SIGHUP", "SIGINT"];
 
 /** Exits once stdout has taken everything written (at once when it was written synchronously). */
-function exitAfterFlush(code: number, out: ReplySink): void {
+function exitAfterFlush(code: number, out: CgiOutput): void {
   if (!(out instanceof FdSink) || !out.usedStream || process.stdout.writableLength === 0) process.exit(code);
   process.stdout.write("", () => process.exit(code));
 }
@@ -73,56 +80,45 @@ export async function runCgi(target: App | Service, options: CgiOptions = {}): P
   const controller = new AbortController();
   const signals = options.signals ?? process;
   const exit = options.exit !== false;
+  const realProcess = options.signals === undefined;
   let forceExit: NodeJS.Timeout | undefined;
   const onStop = (): void => {
     controller.abort(new Error("the web server ended the request"));
-    if (exit) forceExit ??= setTimeout(() => process.exit(143), options.graceMs ?? 2000).unref();
+    // The app had its signal; if it does not finish within the grace period, the process ends anyway.
+    if (exit || realProcess) forceExit ??= setTimeout(() => process.exit(143), options.graceMs ?? 2000).unref();
   };
   for (const signal of STOP_SIGNALS) signals.on(signal, onStop);
-  const out: ReplySink = options.stdout ?? new FdSink(1);
+  const out: CgiOutput = options.stdout ?? new FdSink(1);
   out.once("error", onStop);
+  const development = options.development === true;
 
   let code = 0;
   try {
     const service = await toService(target);
     await service.startup?.();
     const vars = options.env ?? process.env;
-    const length = Number(vars.CONTENT_LENGTH ?? "");
-    const input = length > 0 && Number.isSafeInteger(length)
-      ? new RequestInput(exactBody(options.stdin ?? process.stdin, length))
-      : EMPTY_INPUT;
+    // httpoxy (CVE-2016-5385): a client's Proxy header arrives as HTTP_PROXY; no library may read it.
+    if (vars === process.env) delete process.env.HTTP_PROXY;
     const env = envFromParams(vars, {
-      input,
+      input: EMPTY_INPUT,
       errors,
       signal: controller.signal,
       multithread: false,
       multiprocess: true,
       runOnce: true,
+      development,
       scriptName: options.scriptName,
     });
-    const reply = await callApp(service.app, env, options.development === true);
-    let wrote = false;
-    const counted: ReplySink = {
-      write: (chunk) => { wrote = true; return out.write(chunk); },
-      once: (event, listener) => out.once(event, listener),
-      off: (event, listener) => out.off(event, listener),
-    };
-    try {
-      await writeCgiReply(counted, reply, env.REQUEST_METHOD, controller.signal);
-    } catch (error) {
-      errors.write(`tsgi: ${env.REQUEST_METHOD} ${env.SCRIPT_NAME}${env.PATH_INFO}: sending the reply failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-      code = 1;
-      if (!wrote) await writeCgiReply(out, { status: 500, headers: [["content-type", "text/plain; charset=utf-8"]], body: "Internal Server Error\n" }, env.REQUEST_METHOD, controller.signal);
-    }
+    code = await serveOne(service.app, env, vars.CONTENT_LENGTH, options.stdin, out, errors, controller.signal, development);
     try {
       await service.shutdown?.();
     } catch (error) {
-      errors.write(`tsgi: the shutdown hook failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      errors.write(`tsgi: the shutdown hook failed: ${stackOf(error)}`);
     }
   } catch (error) {
     // Startup failed (or the app could not be resolved): the web server still gets a well-formed 500.
-    errors.write(`tsgi: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-    out.write("Status: 500 Internal Server Error\r\ncontent-type: text/plain; charset=utf-8\r\n\r\nInternal Server Error\n");
+    errors.write(`tsgi: ${stackOf(error)}`);
+    new CgiReplySink(out, controller.signal).whole(errorPlan("startup failed", "GET"), "Internal Server Error\n");
     code = 1;
   } finally {
     for (const signal of STOP_SIGNALS) signals.off(signal, onStop);
@@ -130,4 +126,20 @@ export async function runCgi(target: App | Service, options: CgiOptions = {}): P
   }
   if (exit) exitAfterFlush(code, out);
   return code;
+}
+
+/** Serves the request: a malformed CONTENT_LENGTH is a 400; otherwise the app's reply through the plan. */
+async function serveOne(app: App, env: Env, contentLength: string | undefined, stdin: ByteSource | undefined, out: CgiOutput, errors: ReturnType<typeof streamSink>, signal: AbortSignal, development: boolean): Promise<number> {
+  const sink = new CgiReplySink(out, signal);
+  const length = contentLength ?? "";
+  if (length !== "" && !/^[0-9]{1,15}$/.test(length)) {
+    const text = `CONTENT_LENGTH ${JSON.stringify(length)} is not a decimal number of bytes\n`;
+    sendPlan(planReply({ status: 400, headers: [["content-type", "text/plain; charset=utf-8"]], body: text }, env.REQUEST_METHOD), sink, env, errors, development);
+    return 1;
+  }
+  const bytes = length === "" ? 0 : Number(length);
+  if (bytes > 0) env["tsgi.input"] = new RequestInput(exactBody(stdin ?? process.stdin, bytes));
+  const reply = await invoke(app, env, errors, development);
+  await sendPlan(planReply(reply, env.REQUEST_METHOD, development), sink, env, errors, development);
+  return sink.wasCut || signal.aborted ? 1 : 0;
 }

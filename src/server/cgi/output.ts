@@ -1,11 +1,9 @@
-/** Writing a reply to stdout as RFC 3875 §6 asks: `Status:`, headers, blank line, body; with backpressure. @module */
-import type { BodyChunk, Reply } from "../../contract.js";
-import { discardBody, isStreamBody, replyChunks } from "../../gateway/body.js";
-import { cgiHead } from "../../gateway/cgi-head.js";
-import { statusForbidsBody } from "../../gateway/status.js";
+/** The CGI runner's reply sink: a {@link ReplyPlan} as RFC 3875 §6 asks — `Status:`, fields, blank line, body. @module */
+import { cgiHeadText, type ReplyPlan } from "../../gateway/reply-plan.js";
+import type { ReplySink } from "../../gateway/reply-writer.js";
 
 /** Where the reply goes: `process.stdout` or any writable with the same few methods. */
-export interface ReplySink {
+export interface CgiOutput {
   write(chunk: string | Uint8Array): boolean;
   once(event: "drain" | "close" | "error", listener: (...args: unknown[]) => void): unknown;
   off(event: "drain" | "close" | "error", listener: (...args: unknown[]) => void): unknown;
@@ -13,67 +11,90 @@ export interface ReplySink {
 
 const encoder = new TextEncoder();
 
-function hasHeader(reply: Reply, lower: string): boolean {
-  for (const [name] of reply.headers) if (name.length === lower.length && name.toLowerCase() === lower) return true;
-  return false;
+function headBytes(plan: ReplyPlan): Uint8Array {
+  const text = cgiHeadText(plan);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
 }
 
-function drained(out: ReplySink, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      out.off("drain", done);
-      out.off("close", done);
-      out.off("error", done);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    out.once("drain", done);
-    out.once("close", done);
-    out.once("error", done);
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
-
-function join(head: string, body: Uint8Array): Uint8Array {
-  const headBytes = encoder.encode(head);
-  const out = new Uint8Array(headBytes.byteLength + body.byteLength);
-  out.set(headBytes, 0);
-  out.set(body, headBytes.byteLength);
+function join(head: Uint8Array, body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(head.byteLength + body.byteLength);
+  out.set(head, 0);
+  out.set(body, head.byteLength);
   return out;
 }
 
 /**
- * Writes the reply. A whole body goes out in one write with a Content-Length; a stream is written
- * chunk by chunk, waiting for `drain`, and stops when `signal` aborts (the web server dropped the client).
- * Throws when the headers are invalid (nothing written yet) or the stream fails.
+ * Writes a plan to stdout. The head is Latin-1 (the plan checked every character fits one byte), the
+ * body as it is; a whole reply is one write, a stream's head goes out with its first chunk.
  */
-export async function writeCgiReply(out: ReplySink, reply: Reply, method: string, signal: AbortSignal): Promise<void> {
-  const noBody = method === "HEAD" || statusForbidsBody(reply.status);
-  const body = reply.body;
-  if (!isStreamBody(body)) {
-    const bytes = body === null || body === undefined ? undefined : typeof body === "string" ? encoder.encode(body) : body;
-    const headers = bytes !== undefined && !statusForbidsBody(reply.status) && !hasHeader(reply, "content-length")
-      ? [...reply.headers, ["content-length", String(bytes.byteLength)] as [string, string]]
-      : reply.headers;
-    const head = cgiHead(reply.status, headers);
-    out.write(noBody || bytes === undefined || bytes.byteLength === 0 ? head : join(head, bytes));
-    return;
+export class CgiReplySink implements ReplySink {
+  readonly #out: CgiOutput;
+  readonly #signal: AbortSignal;
+  #wrote = false;
+  #cut = false;
+
+  constructor(out: CgiOutput, signal: AbortSignal) {
+    this.#out = out;
+    this.#signal = signal;
   }
-  const head = cgiHead(reply.status, reply.headers);
-  if (noBody) {
-    out.write(head);
-    await discardBody(body);
-    return;
+
+  /** True once any byte was written (an error reply is then too late). */
+  get wrote(): boolean {
+    return this.#wrote;
   }
-  let pending = head;
-  // Leaving the loop early returns replyChunks, which returns the app's iterator (its finally blocks run).
-  for await (const chunk of replyChunks(body as Iterable<BodyChunk> | AsyncIterable<BodyChunk>)) {
-    if (signal.aborted) break;
-    // The head goes out with the first chunk: one write, and no empty head if the stream fails at once.
-    const ok = out.write(pending !== "" ? join(pending, chunk) : chunk);
-    pending = "";
-    if (!ok) await drained(out, signal);
-    if (signal.aborted) break;
+
+  get gone(): boolean {
+    return this.#signal.aborted;
   }
-  if (pending !== "") out.write(pending);
+
+  whole(plan: ReplyPlan, body: string | Uint8Array | null): void {
+    const head = headBytes(plan);
+    const bytes = body === null ? null : typeof body === "string" ? encoder.encode(body) : body;
+    this.#write(bytes === null || bytes.byteLength === 0 ? head : join(head, bytes));
+  }
+
+  head(plan: ReplyPlan, first: Uint8Array): boolean {
+    return this.#write(join(headBytes(plan), first));
+  }
+
+  chunk(bytes: Uint8Array): boolean {
+    return this.#write(bytes);
+  }
+
+  drained(): Promise<void> {
+    const out = this.#out;
+    const signal = this.#signal;
+    return new Promise((resolve) => {
+      const done = (): void => {
+        out.off("drain", done);
+        out.off("close", done);
+        out.off("error", done);
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      out.once("drain", done);
+      out.once("close", done);
+      out.once("error", done);
+      signal.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  end(): void {}
+
+  /** A CGI reply is cut short by exiting with an error status: the web server sees the body end early. */
+  cut(): void {
+    this.#cut = true;
+  }
+
+  /** True when a streamed reply was cut short. */
+  get wasCut(): boolean {
+    return this.#cut;
+  }
+
+  #write(bytes: Uint8Array): boolean {
+    this.#wrote = true;
+    return this.#out.write(bytes);
+  }
 }

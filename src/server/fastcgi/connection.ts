@@ -1,18 +1,21 @@
 /** One FastCGI connection: socket glue around the sans-I/O session, requests, backpressure and closing. @module */
 import type { Socket } from "node:net";
 import type { App, Env, LogSink, Reply } from "../../contract.js";
-import { callApp } from "../../gateway/call.js";
 import { discardBody, EMPTY_INPUT, RequestInput } from "../../gateway/body.js";
+import { invoke } from "../../gateway/invoke.js";
+import { LazyAbort } from "../../gateway/lazy-abort.js";
+import { planReply } from "../../gateway/reply-plan.js";
+import { sendPlan } from "../../gateway/reply-writer.js";
 import {
   encodeEndRequest, encodeGetValuesResult, encodeRecord, encodeResponse, encodeStream, encodeUnknownType,
   FastCgiSession, FCGI_MAX_CONNS, FCGI_MAX_REQS, FCGI_MPXS_CONNS, ProtocolStatus, RecordType, Role, roleName,
   type FastCgiProtocolError, type SessionHandler,
 } from "../../protocol/fastcgi/index.js";
+import type { EnvBase } from "../../gateway/env-core.js";
 import { BodyQueue } from "../body-queue.js";
-import { LazyAbort } from "../lazy-abort.js";
 import { buildFastCgiEnv } from "./env.js";
 import type { FastCgiSettings } from "./options.js";
-import { writeReply } from "./reply.js";
+import { FastCgiReplySink, finishWhole } from "./reply.js";
 
 /** What a connection needs from its server. */
 export interface ConnectionHost {
@@ -42,11 +45,6 @@ export interface FastCgiRequest {
   started: boolean;
 }
 
-function isPlainReply(value: unknown): value is Reply {
-  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then !== "function"
-    && Number.isInteger((value as Reply).status) && Array.isArray((value as Reply).headers);
-}
-
 /** How long a closing connection waits for the web server to close its side before dropping it. */
 const LINGER_MS = 5000;
 
@@ -61,6 +59,7 @@ export class FastCgiConnection implements SessionHandler {
   readonly #host: ConnectionHost;
   readonly #session: FastCgiSession;
   readonly #requests = new Map<number, FastCgiRequest>();
+  readonly #envBase: EnvBase;
   #fullBodies = 0;
   #writeBlocked = false;
   #paused = false;
@@ -73,6 +72,14 @@ export class FastCgiConnection implements SessionHandler {
     this.socket = socket;
     this.#host = host;
     const settings = host.settings;
+    this.#envBase = {
+      errors: host.log,
+      multithread: true,
+      multiprocess: settings.multiprocess,
+      runOnce: false,
+      development: settings.development,
+      scriptName: settings.scriptName,
+    };
     this.#session = new FastCgiSession(this, {
       multiplex: settings.multiplex,
       maxParamsBytes: settings.maxParamsBytes,
@@ -237,43 +244,28 @@ export class FastCgiConnection implements SessionHandler {
   // ---- internals ----
 
   #run(request: FastCgiRequest, params: Array<[string, string]>): void {
-    const settings = this.#host.settings;
+    const host = this.#host;
     const authorizer = request.role === Role.AUTHORIZER;
     if (authorizer) request.body.discard();
-    let env: Env;
-    try {
-      env = buildFastCgiEnv(params, settings, authorizer ? EMPTY_INPUT : new RequestInput(request.body), request.errors, request.abort, roleName(request.role));
-    } catch (error) {
-      this.#host.log.write(`tsgi fastcgi: cannot build the request env: ${(error as Error).stack ?? String(error)}`);
-      this.finish(request, encodeResponse(request.id, "Status: 500 Internal Server Error\r\n\r\n", null, 1));
-      return;
-    }
-    let result: Reply | Promise<Reply> | undefined;
-    let thrown: unknown;
-    let threw = false;
-    try {
-      result = this.#host.app(env);
-    } catch (error) {
-      threw = true;
-      thrown = error;
-    }
-    // Fast path: a reply returned synchronously is written without a promise in between.
-    if (isPlainReply(result)) {
-      void writeReply(this, request, result, env, settings.development);
-      return;
-    }
-    // A promise, a throw or a bad value goes through callApp, which logs and builds error replies.
-    const settled = result as Reply | Promise<Reply>;
-    void this.#settle(request, env, callApp(threw ? () => { throw thrown; } : () => settled, env, settings.development));
+    const env = buildFastCgiEnv(params, this.#envBase, authorizer ? EMPTY_INPUT : new RequestInput(request.body), request.abort, roleName(request.role));
+    env["tsgi.errors"] = request.errors;
+    const result = invoke(host.app, env, host.log, host.settings.development);
+    if (result instanceof Promise) void result.then((reply) => this.#respond(request, env, reply));
+    else this.#respond(request, env, result);
   }
 
-  async #settle(request: FastCgiRequest, env: Env, pending: Promise<Reply>): Promise<void> {
-    const reply = await pending;
+  #respond(request: FastCgiRequest, env: Env, reply: Reply): void {
+    const development = this.#host.settings.development;
+    const plan = planReply(reply, env.REQUEST_METHOD, development);
     if (request.done) {
-      await discardBody(reply.body).catch(() => undefined);
+      void discardBody(reply.body).catch(() => undefined);
       return;
     }
-    await writeReply(this, request, reply, env, this.#host.settings.development);
+    if (plan.stream === null && plan.problem === undefined && plan.discard === undefined) {
+      finishWhole(this, request, plan, plan.whole);
+      return;
+    }
+    void sendPlan(plan, new FastCgiReplySink(this, request), env, this.#host.log, development);
   }
 
   /**

@@ -1,19 +1,19 @@
 /**
- * The HTTP server's env builder: the hot path. One object literal in a fixed shape, headers added
- * in one pass over `rawHeaders` with cached keys, connection facts computed once per connection.
+ * The HTTP server's request facts, turned into an env by the env core: the request line, the raw
+ * headers (one pass, cached keys) and the connection's addresses, computed once per connection.
  * @module
  */
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
-import { TSGI_VERSION, type Env, type LogSink, type RequestBody } from "../../contract.js";
+import type { Env, RequestBody } from "../../contract.js";
+import { addressName, createEnv, decodePath, finishEnv, type EnvBase } from "../../gateway/env-core.js";
 import { headerEnvKey } from "../../gateway/headers.js";
-import { decodePath } from "../../gateway/url-env.js";
-import { LAZY_ABORT, SIGNAL_PROPERTY, type LazyAbort } from "../lazy-abort.js";
+import type { LazyAbort } from "../../gateway/lazy-abort.js";
 
 /** What a connection tells every request on it; computed once when it opens. */
 export interface ConnectionFacts {
   serverPort: string;
-  serverAddress: string;
+  serverName: string;
   remoteAddr: string;
   remotePort: string | undefined;
   https: boolean;
@@ -21,29 +21,32 @@ export interface ConnectionFacts {
 
 const FACTS = Symbol("tsgi.connection");
 
+function plainAddress(address: string | undefined): string {
+  if (address === undefined) return "";
+  return address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
+}
+
 /** Records the facts of a new connection (called from the server's `connection` event). */
 export function rememberConnection(socket: Socket): void {
   const tls = (socket as Socket & { encrypted?: boolean }).encrypted === true;
   const facts: ConnectionFacts = {
     serverPort: socket.localPort === undefined ? "" : String(socket.localPort),
-    serverAddress: socket.localAddress ?? "",
-    remoteAddr: socket.remoteAddress ?? "",
+    serverName: addressName(socket.localAddress ?? ""),
+    remoteAddr: plainAddress(socket.remoteAddress),
     remotePort: socket.remotePort === undefined ? undefined : String(socket.remotePort),
     https: tls,
   };
   (socket as Socket & { [FACTS]?: ConnectionFacts })[FACTS] = facts;
 }
 
-const UNKNOWN: ConnectionFacts = { serverPort: "", serverAddress: "", remoteAddr: "", remotePort: undefined, https: false };
+const UNKNOWN: ConnectionFacts = { serverPort: "", serverName: "", remoteAddr: "", remotePort: undefined, https: false };
 
 function connectionFacts(socket: Socket): ConnectionFacts {
   return (socket as Socket & { [FACTS]?: ConnectionFacts })[FACTS] ?? UNKNOWN;
 }
 
 /** Per-server values every env shares. */
-export interface EnvContext {
-  errors: LogSink;
-  multiprocess: boolean;
+export interface HttpEnvBase extends EnvBase {
   /** Mount point without a trailing slash, or "". */
   scriptName: string;
 }
@@ -65,63 +68,50 @@ function rawHeaderKey(name: string): string | null {
   return key;
 }
 
-function hostName(host: string): string {
-  if (host.startsWith("[")) {
-    const end = host.indexOf("]");
-    return end === -1 ? host : host.slice(1, end);
+function requestTarget(req: IncomingMessage): string | Refusal {
+  const target = req.url ?? "/";
+  if (target.charCodeAt(0) === 47 /* "/" */) return target;
+  if (target.startsWith("http://") || target.startsWith("https://")) {
+    try {
+      const url = new URL(target);
+      return url.pathname + url.search;
+    } catch {
+      return new Refusal(400, "malformed absolute request target");
+    }
   }
-  const colon = host.indexOf(":");
-  return colon === -1 ? host : host.slice(0, colon);
+  return new Refusal(400, "the request target must be a path starting with /");
 }
 
 /**
- * Builds the env of a request, or returns a refusal (two Host headers, too many header fields, a
- * request target that is not a path). `input` and `abort` are created by the caller.
+ * Builds the env of a request, or returns a refusal (an HTTP version other than 1.x, two Host
+ * headers, too many header fields, a request target that is not a path).
  */
-export function buildHttpEnv(req: IncomingMessage, context: EnvContext, input: RequestBody, abort: LazyAbort, maxHeaders: number): Env | Refusal {
+export function buildHttpEnv(req: IncomingMessage, base: HttpEnvBase, input: RequestBody, abort: LazyAbort, maxHeaders: number): Env | Refusal {
+  if (req.httpVersionMajor !== 1) {
+    return req.httpVersionMajor > 1
+      ? new Refusal(505, `HTTP/${req.httpVersion} is not supported here; speak HTTP/1.1 (or HTTP/1.0)`)
+      : new Refusal(400, "HTTP/0.9 requests are not supported; send an HTTP/1.1 request line");
+  }
   const raw = req.rawHeaders;
   if (raw.length > maxHeaders * 2) return new Refusal(431, `too many header fields: the limit is ${maxHeaders}`);
+  const target = requestTarget(req);
+  if (typeof target !== "string") return target;
   const facts = connectionFacts(req.socket);
-  let target = req.url ?? "/";
-  if (target.charCodeAt(0) !== 47 /* "/" */) {
-    if (target.startsWith("http://") || target.startsWith("https://")) {
-      try {
-        const url = new URL(target);
-        target = url.pathname + url.search;
-      } catch {
-        return new Refusal(400, "malformed absolute request target");
-      }
-    } else {
-      return new Refusal(400, "the request target must be a path starting with /");
-    }
-  }
   const q = target.indexOf("?");
   let path = decodePath(q === -1 ? target : target.slice(0, q));
-  let scriptName = context.scriptName;
+  let scriptName = base.scriptName;
   if (scriptName !== "") {
     if (path === scriptName || path.startsWith(scriptName + "/")) path = path.slice(scriptName.length);
     else scriptName = "";
   }
-  const env = {
-    REQUEST_METHOD: req.method as string,
-    SCRIPT_NAME: scriptName,
-    PATH_INFO: path,
-    QUERY_STRING: q === -1 ? "" : target.slice(q + 1),
-    SERVER_NAME: facts.serverAddress,
-    SERVER_PORT: facts.serverPort,
-    SERVER_PROTOCOL: req.httpVersion === "1.1" ? "HTTP/1.1" : "HTTP/" + req.httpVersion,
-    GATEWAY_INTERFACE: "CGI/1.1",
-    REMOTE_ADDR: facts.remoteAddr,
-    "tsgi.version": TSGI_VERSION,
-    "tsgi.url_scheme": facts.https ? "https" : "http",
-    "tsgi.input": input,
-    "tsgi.errors": context.errors,
-    "tsgi.multithread": true,
-    "tsgi.multiprocess": context.multiprocess,
-    "tsgi.run_once": false,
-    [LAZY_ABORT]: abort,
-  } as unknown as Env;
-  Object.defineProperty(env, "tsgi.signal", SIGNAL_PROPERTY);
+  const env = createEnv(base, input, abort);
+  env.REQUEST_METHOD = req.method as string;
+  env.SCRIPT_NAME = scriptName;
+  env.PATH_INFO = path;
+  env.QUERY_STRING = q === -1 ? "" : target.slice(q + 1);
+  env.SERVER_PORT = facts.serverPort;
+  env.SERVER_PROTOCOL = req.httpVersionMinor === 1 ? "HTTP/1.1" : "HTTP/" + req.httpVersion;
+  env.REMOTE_ADDR = facts.remoteAddr;
   if (facts.remotePort !== undefined) env.REMOTE_PORT = facts.remotePort;
   if (facts.https) env.HTTPS = "on";
   const record = env as unknown as Record<string, string | undefined>;
@@ -134,7 +124,7 @@ export function buildHttpEnv(req: IncomingMessage, context: EnvContext, input: R
     const previous = record[key];
     record[key] = previous === undefined ? value : previous + (key === "HTTP_COOKIE" ? "; " : ", ") + value;
   }
-  const host = record.HTTP_HOST;
-  if (host !== undefined && host !== "") env.SERVER_NAME = hostName(host);
+  finishEnv(env, undefined);
+  if (env.SERVER_NAME === "") env.SERVER_NAME = facts.serverName;
   return env;
 }

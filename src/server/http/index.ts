@@ -14,15 +14,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { App, Env, Reply } from "../../contract.js";
 import { EMPTY_INPUT, RequestInput } from "../../gateway/body.js";
-import { callApp } from "../../gateway/call.js";
+import { describeRequest, invoke, stackOf } from "../../gateway/invoke.js";
+import { LazyAbort } from "../../gateway/lazy-abort.js";
 import { streamSink } from "../../gateway/log.js";
+import { planReply } from "../../gateway/reply-plan.js";
+import { sendPlan } from "../../gateway/reply-writer.js";
 import { describeBind, parseBind, type ListenTarget } from "../bind.js";
 import type { RunningServer, StartServer } from "../types.js";
-import { LazyAbort } from "../lazy-abort.js";
-import { buildHttpEnv, Refusal, rememberConnection, type EnvContext } from "./env.js";
+import { buildHttpEnv, Refusal, rememberConnection, type HttpEnvBase } from "./env.js";
 import { boundPort, listenOn } from "../listen.js";
 import { httpLimits, type HttpServerOptions } from "./options.js";
-import { sendReply } from "./reply.js";
+import { HttpReplySink, writeWhole } from "./reply.js";
 
 export type { HttpServerOptions } from "./options.js";
 export { ListenError } from "../listen.js";
@@ -30,21 +32,15 @@ export { ListenError } from "../listen.js";
 const ABORT = Symbol("tsgi.abort");
 type TrackedResponse = ServerResponse & { [ABORT]?: LazyAbort };
 
-function isPlainReply(value: unknown): value is Reply {
-  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then !== "function"
-    && Number.isInteger((value as Reply).status) && Array.isArray((value as Reply).headers);
-}
-
 function hasBody(env: Env): boolean {
   const length = env.CONTENT_LENGTH;
   if (length !== undefined && length !== "" && length !== "0") return true;
   return env.HTTP_TRANSFER_ENCODING !== undefined;
 }
 
-function refuse(res: ServerResponse, refusal: Refusal): void {
+function refuse(res: ServerResponse, refusal: Refusal, method: string): void {
   res.shouldKeepAlive = false;
-  res.writeHead(refusal.status, ["content-type", "text/plain; charset=utf-8", "connection", "close"]);
-  res.end(refusal.message + "\n");
+  writeWhole(res, planReply({ status: refusal.status, headers: [["content-type", "text/plain; charset=utf-8"]], body: refusal.message + "\n" }, method), refusal.message + "\n");
 }
 
 /**
@@ -64,7 +60,7 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
   const log = options.log ?? streamSink(process.stderr);
   let scriptName = options.scriptName ?? "";
   if (scriptName.endsWith("/")) scriptName = scriptName.slice(0, -1);
-  const context: EnvContext = { errors: log, multiprocess: options.multiprocess === true, scriptName };
+  const base: HttpEnvBase = { errors: log, multithread: true, multiprocess: options.multiprocess === true, runOnce: false, development, scriptName };
   const active = new Set<TrackedResponse>();
   let inFlight = 0;
   let served = 0;
@@ -94,24 +90,22 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
     }
   }
 
-  function fail(req: Env, res: TrackedResponse, error: unknown): void {
-    const stack = error instanceof Error ? error.stack ?? error.message : String(error);
-    log.write(`tsgi: ${req.REQUEST_METHOD} ${req.SCRIPT_NAME}${req.PATH_INFO}: sending the reply failed: ${stack}`);
-    if (res.headersSent) {
-      res.destroy();
-    } else {
-      const text = development ? stack : "Internal Server Error";
-      res.writeHead(500, ["content-type", "text/plain; charset=utf-8", "content-length", String(Buffer.byteLength(text) + 1)]);
-      res.end(text + "\n");
-    }
+  function failed(env: Env, res: TrackedResponse, error: unknown): void {
+    log.write(`tsgi: ${describeRequest(env)}: sending the reply failed: ${stackOf(error)}`);
+    res.destroy();
   }
 
-  async function send(env: Env, res: TrackedResponse, pending: Promise<Reply>): Promise<void> {
-    const reply = await pending;
+  function respond(env: Env, res: TrackedResponse, reply: Reply): void {
     try {
-      await sendReply(res, reply, env.REQUEST_METHOD);
+      const plan = planReply(reply, env.REQUEST_METHOD, development);
+      if (plan.stream === null && plan.problem === undefined && plan.discard === undefined) {
+        writeWhole(res, plan, plan.whole);
+        return;
+      }
+      const sending = sendPlan(plan, new HttpReplySink(res), env, log, development);
+      if (sending !== undefined) sending.catch((error: unknown) => failed(env, res, error));
     } catch (error) {
-      fail(env, res, error);
+      failed(env, res, error);
     }
   }
 
@@ -122,31 +116,12 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
     if (closing) res.shouldKeepAlive = false;
     const abort = new LazyAbort();
     res[ABORT] = abort;
-    const env = buildHttpEnv(req, context, EMPTY_INPUT, abort, limits.maxHeaders);
-    if (env instanceof Refusal) return refuse(res, env);
+    const env = buildHttpEnv(req, base, EMPTY_INPUT, abort, limits.maxHeaders);
+    if (env instanceof Refusal) return refuse(res, env, req.method ?? "GET");
     if (hasBody(env)) env["tsgi.input"] = new RequestInput(req.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>);
-    // Fast path: an app that returns a reply synchronously is answered without a promise in between.
-    let result: Reply | Promise<Reply> | undefined;
-    let thrown: unknown;
-    let threw = false;
-    try {
-      result = app(env);
-    } catch (error) {
-      threw = true;
-      thrown = error;
-    }
-    if (isPlainReply(result)) {
-      try {
-        const sending = sendReply(res, result, env.REQUEST_METHOD);
-        if (sending !== undefined) sending.catch((error: unknown) => fail(env, res, error));
-      } catch (error) {
-        fail(env, res, error);
-      }
-      return;
-    }
-    // Everything else (a promise, a throw, a bad value) goes through callApp, which logs and builds error replies.
-    const settled = result as Reply | Promise<Reply>;
-    void send(env, res, callApp(threw ? () => { throw thrown; } : () => settled, env, development));
+    const result = invoke(app, env, log, development);
+    if (result instanceof Promise) void result.then((reply) => respond(env, res, reply));
+    else respond(env, res, result);
   }
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {

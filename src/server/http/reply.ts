@@ -1,85 +1,63 @@
-/** Writing a reply to a node:http response with backpressure. @module */
+/** The HTTP server's reply sink: a {@link ReplyPlan} as a node:http status line, fields and body, with backpressure. @module */
 import type { ServerResponse } from "node:http";
-import type { BodyChunk, HeaderList, Reply, ReplyBody } from "../../contract.js";
-import { discardBody, isStreamBody, replyChunks } from "../../gateway/body.js";
-import { statusForbidsBody } from "../../gateway/status.js";
-
-/** Resolves when the response can take more data, or when it closed. */
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.on("drain", done);
-    res.on("close", done);
-  });
-}
+import type { ReplyPlan } from "../../gateway/reply-plan.js";
+import type { ReplySink } from "../../gateway/reply-writer.js";
 
 /**
- * True when the app set a content-length. Its pairs then go to `writeHead` as they are: node:http
- * writes a list of `[name, value]` pairs in order (a repeated name stays one line each), validating
- * every name and value, with no copy in between.
+ * Writes a plan to a node:http response. The plan's fields go to `writeHead` as pairs, in order (a
+ * repeated name stays one line each); a streamed body without a length is sent chunked.
  */
-function hasContentLength(list: HeaderList): boolean {
-  for (let i = 0; i < list.length; i++) {
-    const name = (list[i] as [string, string])[0];
-    if (name.length === 14 && name.toLowerCase() === "content-length") return true;
+export class HttpReplySink implements ReplySink {
+  readonly #res: ServerResponse;
+
+  constructor(res: ServerResponse) {
+    this.#res = res;
   }
-  return false;
+
+  get gone(): boolean {
+    return this.#res.destroyed;
+  }
+
+  whole(plan: ReplyPlan, body: string | Uint8Array | null): void {
+    writeWhole(this.#res, plan, body);
+  }
+
+  head(plan: ReplyPlan, first: Uint8Array): boolean {
+    this.#res.writeHead(plan.status, plan.reason, plan.headers);
+    return this.#res.write(first);
+  }
+
+  chunk(bytes: Uint8Array): boolean {
+    return this.#res.write(bytes);
+  }
+
+  drained(): Promise<void> {
+    const res = this.#res;
+    if (res.destroyed || !res.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        res.off("drain", done);
+        res.off("close", done);
+        resolve();
+      };
+      res.on("drain", done);
+      res.on("close", done);
+    });
+  }
+
+  end(): void {
+    this.#res.end();
+  }
+
+  cut(): void {
+    this.#res.destroy();
+  }
 }
 
-/** The app's headers plus a content-length, leaving the app's list untouched. */
-function withLength(list: HeaderList, length: number): HeaderList {
-  const out = list.slice();
-  out.push(["content-length", String(length)]);
-  return out;
-}
-
-function isGone(res: ServerResponse): boolean {
-  return res.destroyed || res.writableEnded;
-}
-
-async function writeStream(res: ServerResponse, body: Iterable<BodyChunk> | AsyncIterable<BodyChunk>): Promise<void> {
-  // Leaving the loop early returns replyChunks, which returns the app's iterator (its finally blocks run).
-  for await (const chunk of replyChunks(body)) {
-    if (isGone(res)) break;
-    if (!res.write(chunk)) await drained(res);
-    if (isGone(res)) break;
-  }
-}
-
-/**
- * Sends a reply: status and headers, then the body. A string or bytes body gets a content-length and is
- * sent at once (nothing to await); a streamed one is written chunk by chunk, waiting for `drain` (chunked
- * when no length was given). HEAD and 1xx/204/304 replies send no body. Throws when the app's headers are
- * invalid (before anything was sent) or the stream fails mid-way (the caller then ends the connection).
- */
-export function sendReply(res: ServerResponse, reply: Reply, method: string): Promise<void> | undefined {
-  const status = reply.status;
-  const headers = reply.headers;
-  const body: ReplyBody = reply.body;
-  const forbidden = statusForbidsBody(status);
-  const noBody = forbidden || method === "HEAD";
-  if (!isStreamBody(body)) {
-    if (body === null || body === undefined) {
-      res.writeHead(status, noBody || hasContentLength(headers) ? headers : withLength(headers, 0));
-      res.end();
-      return undefined;
-    }
-    const length = forbidden || hasContentLength(headers) ? -1 : typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
-    res.writeHead(status, length === -1 ? headers : withLength(headers, length));
-    if (noBody) res.end();
-    else res.end(body);
-    return undefined;
-  }
-  res.writeHead(status, headers);
-  if (noBody) {
-    res.end();
-    return discardBody(body);
-  }
-  return writeStream(res, body).then(() => {
-    if (!isGone(res)) res.end();
-  });
+/** The whole-reply path, without a sink object: status line, fields and body in one `end`. */
+export function writeWhole(res: ServerResponse, plan: ReplyPlan, body: string | Uint8Array | null): void {
+  if (res.destroyed) return;
+  res.writeHead(plan.status, plan.reason, plan.headers);
+  if (body === null) res.end();
+  else res.end(body);
 }

@@ -1,11 +1,12 @@
 /** One SCGI connection: header, streamed body, reply, close. @module */
 import type { Socket } from "node:net";
 import type { App, Env, LogSink, Reply } from "../../contract.js";
-import { errorReply } from "../../errors.js";
-import { callApp } from "../../gateway/call.js";
-import { cgiHead } from "../../gateway/cgi-head.js";
-import { discardBody, RequestInput, replyChunks } from "../../gateway/body.js";
-import { envFromParams } from "../../gateway/params.js";
+import { discardBody, RequestInput } from "../../gateway/body.js";
+import { copyParams, createEnv, finishEnv, type EnvBase } from "../../gateway/env-core.js";
+import { invoke } from "../../gateway/invoke.js";
+import { LazyAbort } from "../../gateway/lazy-abort.js";
+import { cgiHeadText, planReply, type ReplyPlan } from "../../gateway/reply-plan.js";
+import { sendPlan, type ReplySink } from "../../gateway/reply-writer.js";
 import { ScgiHeaderParser, ScgiProtocolError, type ScgiHeader } from "../../protocol/scgi/index.js";
 import { BodyQueue } from "../body-queue.js";
 import type { ScgiSettings } from "./options.js";
@@ -31,7 +32,8 @@ export class ScgiConnection {
   readonly socket: Socket;
   readonly #host: ScgiHost;
   readonly #parser: ScgiHeaderParser;
-  readonly #controller = new AbortController();
+  readonly #lazyAbort = new LazyAbort();
+  #aborted = false;
   #body: BodyQueue | null = null;
   #remaining = 0;
   #running = false;
@@ -111,79 +113,43 @@ export class ScgiConnection {
     this.#body = body;
     if (this.#remaining === 0) body.end();
     else if (header.rest.length > 0) this.#feed(header.rest);
-    let env: Env;
-    try {
-      env = envFromParams(header.params, {
-        input: new RequestInput(body),
-        errors: this.#host.log,
-        signal: this.#controller.signal,
-        multithread: true,
-        multiprocess: settings.multiprocess,
-        runOnce: false,
-        scriptName: settings.scriptName,
-      });
-    } catch (error) {
-      this.#host.log.write(`tsgi scgi: cannot build the request env: ${(error as Error).stack ?? String(error)}`);
-      this.#finish(Buffer.from("Status: 500 Internal Server Error\r\n\r\n"));
-      return;
-    }
-    void this.#run(env);
+    const base: EnvBase = { errors: this.#host.log, multithread: true, multiprocess: settings.multiprocess, runOnce: false, development: settings.development };
+    const env = createEnv(base, new RequestInput(body), this.#lazyAbort);
+    copyParams(env, header.params);
+    finishEnv(env, settings.scriptName);
+    const result = invoke(this.#host.app, env, this.#host.log, settings.development);
+    if (result instanceof Promise) void result.then((reply) => this.#respond(env, reply));
+    else this.#respond(env, result);
   }
 
-  async #run(env: Env): Promise<void> {
-    const reply = await callApp(this.#host.app, env, this.#host.settings.development);
+  #respond(env: Env, reply: Reply): void {
+    const development = this.#host.settings.development;
+    const plan = planReply(reply, env.REQUEST_METHOD, development);
     if (this.#done) {
-      await discardBody(reply.body).catch(() => undefined);
+      void discardBody(reply.body).catch(() => undefined);
       return;
     }
-    await this.#reply(reply, env);
+    void sendPlan(plan, this.#sink(), env, this.#host.log, development);
   }
 
-  async #reply(original: Reply, env: Env): Promise<void> {
-    let reply = original;
-    let head: string;
-    try {
-      head = cgiHead(reply.status, reply.headers);
-    } catch (error) {
-      env["tsgi.errors"].write(`tsgi: ${env.REQUEST_METHOD} ${env.SCRIPT_NAME}${env.PATH_INFO}: ${(error as Error).message}`);
-      void discardBody(reply.body).catch(() => undefined);
-      reply = errorReply(error, this.#host.settings.development);
-      head = cgiHead(reply.status, reply.headers);
-    }
-    const body = reply.body;
-    if (env.REQUEST_METHOD === "HEAD" || body === null || body === undefined) {
-      if (env.REQUEST_METHOD === "HEAD") void discardBody(body).catch(() => undefined);
-      this.#finish(Buffer.from(head, "latin1"));
-      return;
-    }
-    if (typeof body === "string" || body instanceof Uint8Array) {
-      this.#finish(Buffer.concat([Buffer.from(head, "latin1"), typeof body === "string" ? Buffer.from(body) : body]));
-      return;
-    }
-    let started = false;
-    try {
-      for await (const chunk of replyChunks(body)) {
-        if (this.#done) break;
-        if (!started) {
-          this.socket.write(Buffer.from(head, "latin1"));
-          started = true;
-        }
-        if (!this.socket.write(chunk)) await this.#drained();
-      }
-    } catch (error) {
-      if (this.#done) return;
-      env["tsgi.errors"].write(`tsgi: ${env.REQUEST_METHOD} ${env.SCRIPT_NAME}${env.PATH_INFO}: the reply body failed: ${(error as Error).stack ?? String(error)}`);
-      if (!started) {
-        const failed = errorReply(error, this.#host.settings.development);
-        this.#finish(Buffer.from(cgiHead(failed.status, failed.headers) + (typeof failed.body === "string" ? failed.body : ""), "utf8"));
-      } else {
+  #sink(): ReplySink {
+    const head = (plan: ReplyPlan): Buffer => Buffer.from(cgiHeadText(plan), "latin1");
+    const done = (): boolean => this.#done;
+    return {
+      get gone() { return done(); },
+      whole: (plan, body) => {
+        this.#finish(body === null ? head(plan) : Buffer.concat([head(plan), typeof body === "string" ? Buffer.from(body) : body]));
+      },
+      head: (plan, first) => this.socket.write(Buffer.concat([head(plan), first])),
+      chunk: (bytes) => this.socket.write(bytes),
+      drained: () => this.#drained(),
+      end: () => this.#finish(null),
+      cut: () => {
         this.#done = true;
         this.#host.ended();
         this.socket.destroy();
-      }
-      return;
-    }
-    this.#finish(started ? null : Buffer.from(head, "latin1"));
+      },
+    };
   }
 
   #drained(): Promise<void> {
@@ -228,11 +194,14 @@ export class ScgiConnection {
   }
 
   #abort(reason: string): void {
-    if (this.#done && this.#controller.signal.aborted) return;
+    if (this.#done && this.#aborted) return;
     const wasRunning = this.#running && !this.#done;
     this.#done = true;
     this.#body?.fail(new Error(`request body unavailable: ${reason}`));
-    if (!this.#controller.signal.aborted) this.#controller.abort(new Error(reason));
+    if (!this.#aborted) {
+      this.#aborted = true;
+      this.#lazyAbort.abort(new Error(reason));
+    }
     if (wasRunning) this.#host.ended();
     this.#wake();
     if (!this.#closed) this.socket.destroy();

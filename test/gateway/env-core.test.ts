@@ -1,0 +1,54 @@
+// The one env core: Host parsing, SERVER_NAME/PORT, scheme and dropped params, the same for every server.
+import { describe, expect, it } from "vitest";
+import { EMPTY_INPUT, memorySink, requestUrl } from "tsgi";
+import { addressName, copyParams, createEnv, finishEnv, splitHost } from "../../src/gateway/env-core.js";
+import { LazyAbort } from "../../src/gateway/lazy-abort.js";
+
+const base = { errors: memorySink(), multithread: true, multiprocess: false, runOnce: false, development: false };
+
+function envOf(params: Record<string, string>): ReturnType<typeof createEnv> {
+  const env = createEnv(base, EMPTY_INPUT, new LazyAbort());
+  copyParams(env, params);
+  return finishEnv(env, undefined);
+}
+
+describe("env core", () => {
+  it("splits Host, keeping an IPv6 literal's brackets (RFC 3875 4.1.14)", () => {
+    expect(splitHost("[::1]:8080")).toEqual(["[::1]", "8080"]);
+    expect(splitHost("[::1]")).toEqual(["[::1]", ""]);
+    expect(splitHost("example.com:80")).toEqual(["example.com", "80"]);
+    expect(splitHost("example.com")).toEqual(["example.com", ""]);
+    expect(addressName("::1")).toBe("[::1]");
+    expect(addressName("::ffff:127.0.0.1")).toBe("127.0.0.1");
+  });
+
+  it("derives SERVER_NAME and SERVER_PORT from Host only when the server did not say them", () => {
+    const env = envOf({ HTTP_HOST: "[::1]:8080" });
+    expect([env.SERVER_NAME, env.SERVER_PORT]).toEqual(["[::1]", "8080"]);
+    const front = envOf({ HTTP_HOST: "a.test:1", SERVER_NAME: "site.test", SERVER_PORT: "443" });
+    expect([front.SERVER_NAME, front.SERVER_PORT]).toEqual(["site.test", "443"]);
+  });
+
+  it("rebuilds URLs without double brackets, with or without Host", () => {
+    const withHost = envOf({ HTTP_HOST: "[::1]:8080", PATH_INFO: "/x" });
+    expect(requestUrl(withHost)).toBe("http://[::1]:8080/x");
+    const noHost = envOf({ SERVER_NAME: "[::1]", SERVER_PORT: "8080", PATH_INFO: "/x" });
+    expect(requestUrl(noHost)).toBe("http://[::1]:8080/x");
+    const bare = envOf({ SERVER_NAME: "::1", SERVER_PORT: "8080", PATH_INFO: "/x" });
+    expect(requestUrl(bare)).toBe("http://[::1]:8080/x");
+  });
+
+  it("never copies HTTP_PROXY, nginx's HTTP_CONTENT_* copies, FCGI_ROLE or tsgi.* params", () => {
+    const env = envOf({ HTTP_PROXY: "x", HTTP_CONTENT_LENGTH: "1", FCGI_ROLE: "FILTER", "tsgi.run_once": "yes", HTTPS: "ON" });
+    expect([env.HTTP_PROXY, env.HTTP_CONTENT_LENGTH, env.FCGI_ROLE, env["tsgi.run_once"]]).toEqual([undefined, undefined, undefined, false]);
+    expect(env["tsgi.url_scheme"]).toBe("https");
+  });
+
+  it("gives every env the same keys in the same order, whatever the server", () => {
+    const a = Object.keys(createEnv(base, EMPTY_INPUT, new LazyAbort()));
+    const b = Object.keys(createEnv({ ...base, development: true }, EMPTY_INPUT, new LazyAbort()));
+    expect(a).toEqual(b);
+    expect(a).toContain("tsgi.signal");
+    expect(a).toContain("tsgi.development");
+  });
+});
