@@ -1,10 +1,14 @@
 /** A tsgi app as a Fetch handler `(Request) => Promise<Response>`. @module */
 import type { App, LogSink } from "../contract.js";
-import { EMPTY_INPUT, RequestInput, isStreamBody } from "../gateway/body.js";
-import { callApp } from "../gateway/call.js";
-import { statusForbidsBody } from "../gateway/status.js";
+import { EMPTY_INPUT, RequestInput } from "../gateway/body.js";
+import { invoke } from "../gateway/invoke.js";
+import { LazyAbort } from "../gateway/lazy-abort.js";
+import { planReply } from "../gateway/reply-plan.js";
 import { envFromUrl } from "../gateway/url-env.js";
-import { iterableToStream, streamToIterable } from "./streams.js";
+import { followUntilComplete } from "./bridge-abort.js";
+import { peerOf, type ConnectionInfo } from "./peer.js";
+import { planResponse } from "./response-sink.js";
+import { streamToIterable } from "./streams.js";
 
 /** Options for {@link toFetchHandler}. */
 export interface ToFetchOptions {
@@ -12,14 +16,10 @@ export interface ToFetchOptions {
   scriptName?: string;
   /** Log sink for `tsgi.errors` (default: console.error). */
   errors?: LogSink;
+  /** The bridge's own log: app failures and invalid replies, one line each (default: the `errors` sink). */
+  log?: LogSink;
   /** Show stacks of server errors to clients. Never in production. */
   development?: boolean;
-}
-
-/** Per-request facts a runtime knows and a Request does not carry. */
-export interface ConnectionInfo {
-  remoteAddr?: string;
-  remotePort?: string;
 }
 
 const consoleSink: LogSink = { write: (message) => console.error(message.replace(/\n$/, "")) };
@@ -27,39 +27,48 @@ const consoleSink: LogSink = { write: (message) => console.error(message.replace
 /**
  * Turns a tsgi app into a Fetch handler, so it runs on any Fetch-standard runtime (Deno, Bun,
  * Cloudflare Workers, a service worker) or inside another Fetch-based framework.
- * Streamed replies stream; the Request's signal becomes `tsgi.signal`; repeated headers and
- * every `Set-Cookie` survive.
+ *
+ * - The reply goes through the same checks as on every tsgi server: a status outside 200–599 or a
+ *   header that cannot be sent as itself (CR, LF, NUL, a character above U+00FF) gives
+ *   `500 Internal Server Error` and one line in `options.log`; HEAD, 204 and 304 carry no body; a
+ *   whole body gets its content-length; a stream that fails before its first chunk is a 500, later
+ *   the Response body errors and the runtime cuts the reply short.
+ * - `tsgi.signal` is the bridge's own: it fires when `request.signal` aborts before the reply is
+ *   complete (the client went away, the runtime shut down), never after a completed reply — Deno
+ *   aborts `request.signal` after every response it sent.
+ * - Pass the runtime's second handler argument on and REMOTE_ADDR/REMOTE_PORT are the client's
+ *   (Deno's `info.remoteAddr`, Bun's `server.requestIP(request)`).
  *
  * @example
  * ```ts
  * const handler = toFetchHandler(app);
- * Deno.serve((request) => handler(request));
+ * Deno.serve({ hostname: "127.0.0.1", port: 8000 }, handler);
+ * Bun.serve({ hostname: "127.0.0.1", port: 8000, fetch: handler });
  * ```
  */
 export function toFetchHandler(app: App, options: ToFetchOptions = {}): (request: Request, info?: ConnectionInfo) => Promise<Response> {
   const errors = options.errors ?? consoleSink;
-  return async (request, info = {}) => {
+  const log = options.log ?? errors;
+  const development = options.development === true;
+  return async (request, info) => {
+    const abort = new LazyAbort();
+    const complete = followUntilComplete(request.signal, abort);
+    const peer = peerOf(request, info);
     const env = envFromUrl({
       method: request.method,
       url: new URL(request.url),
       headers: request.headers,
       input: request.body === null ? EMPTY_INPUT : new RequestInput(streamToIterable(request.body)),
       errors,
-      signal: request.signal,
+      abort,
+      development,
       ...(options.scriptName !== undefined ? { scriptName: options.scriptName } : {}),
-      remoteAddr: info.remoteAddr ?? "",
-      ...(info.remotePort !== undefined ? { remotePort: info.remotePort } : {}),
+      remoteAddr: peer.address,
+      ...(peer.port !== undefined ? { remotePort: peer.port } : {}),
     });
-    let reply = await callApp(app, env, options.development);
-    if (reply.status < 200 || reply.status > 599) {
-      reply = await callApp(() => { throw new RangeError(`a Fetch Response cannot carry status ${reply.status}`); }, env, options.development);
-    }
-    const headers = new Headers();
-    for (const [name, value] of reply.headers) headers.append(name, value);
-    const body = reply.body;
-    if (request.method === "HEAD" || statusForbidsBody(reply.status) || body === undefined || body === null) {
-      return new Response(null, { status: reply.status, headers });
-    }
-    return new Response(isStreamBody(body) ? iterableToStream(body) : body, { status: reply.status, headers });
+    const reply = await invoke(app, env, log, development);
+    return planResponse(planReply(reply, env.REQUEST_METHOD, development), env, log, development, complete);
   };
 }
+
+export type { ConnectionInfo } from "./peer.js";

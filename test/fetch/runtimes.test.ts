@@ -1,0 +1,53 @@
+// toFetchHandler under the runtimes' own servers (Deno.serve, Bun.serve) on 127.0.0.1: tsgi.signal fires
+// for a client that goes away and never for a completed request (Deno aborts request.signal after every
+// response), the runtime's connection info reaches the env, and the reply rules hold.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setTimeout as sleep } from "node:timers/promises";
+import { abandonBeforeReply, abandonMidReply, get, haveRuntime, startRuntimeServer, type RuntimeName, type RuntimeServer } from "./runtime-host.js";
+
+async function report(port: number): Promise<Record<string, boolean>> {
+  return JSON.parse((await get(port, "/report")).body) as Record<string, boolean>;
+}
+
+for (const name of ["deno", "bun"] as RuntimeName[]) {
+  describe.runIf(haveRuntime(name))(`toFetchHandler on ${name}`, () => {
+    let server: RuntimeServer;
+    beforeAll(async () => { server = await startRuntimeServer(name); });
+    afterAll(async () => { await server?.stop(); });
+
+    it("fires tsgi.signal for the requests the client abandoned, never for completed ones", async () => {
+      expect(await get(server.port, "/whole?id=whole")).toMatchObject({ status: 200, body: "whole" });
+      expect(await get(server.port, "/stream?id=stream")).toMatchObject({ status: 200, body: "one,two" });
+      await abandonBeforeReply(server.port, "/slow?id=slow", 150);
+      expect(await abandonMidReply(server.port, "/endless?id=endless", 16)).toBe(200);
+      const deadline = Date.now() + 3_000;
+      let seen = await report(server.port);
+      while ((seen.slow !== true || seen.endless !== true) && Date.now() < deadline) {
+        await sleep(50);
+        seen = await report(server.port);
+      }
+      // Time for a late abort of the completed requests (Deno's comes just after each response).
+      await sleep(300);
+      expect(await report(server.port)).toEqual({ whole: false, stream: false, slow: true, endless: true });
+    });
+
+    it("takes REMOTE_ADDR and REMOTE_PORT from the runtime's second handler argument", async () => {
+      const seen = JSON.parse((await get(server.port, "/env")).body) as { addr: string; port: string | null; host: string };
+      expect(seen.addr).toBe("127.0.0.1");
+      expect(Number(seen.port)).toBeGreaterThan(0);
+      expect(seen.host).toBe("127.0.0.1");
+    });
+
+    it("answers a header value that would split the reply with the one 500, and logs one line naming it", async () => {
+      const reply = await get(server.port, "/bad-header");
+      expect(reply.status).toBe(500);
+      expect(reply.body).toBe("Internal Server Error\n");
+      expect(reply.headers["set-cookie"]).toBeUndefined();
+      expect(reply.headers.location).toBeUndefined();
+      await sleep(50);
+      const lines = server.stderr().split("\n").filter((line) => line.includes("/bad-header"));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain("header location");
+    });
+  });
+}
