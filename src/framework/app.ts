@@ -351,7 +351,7 @@ export function createApp(options: AppOptions = {}): FrameworkApp {
   /** Runs a route's validation and handler on `env` (routing done: `info` is the match). */
   const invoke = (route: Route, info: RouteInfo, env: Env, head: boolean): Reply | Promise<Reply> => {
     const ctx = new Context<Input>(env, info, route);
-    const json = route.json || errorFormat === "problem+json";
+    const json = route.json;
     const validation = route.validation;
     if (validation !== null) {
       return validateInput(validation, ctx, env, route.limits).then(() => route.handler(ctx)).then(
@@ -375,7 +375,7 @@ export function createApp(options: AppOptions = {}): FrameworkApp {
     env["tsgi.route"] = info;
     const wrapped = route.wrapped;
     if (wrapped === null) return invoke(route, info, env, head);
-    return settle(new Context<Input>(env, info, route), head, route.json || errorFormat === "problem+json", () => wrapped(env));
+    return settle(new Context<Input>(env, info, route), head, route.json, () => wrapped(env));
   };
 
   const routeError = (env: Env, error: HttpError, head: boolean): Reply | Promise<Reply> =>
@@ -470,7 +470,7 @@ export function createApp(options: AppOptions = {}): FrameworkApp {
       method: upper, pattern: path, name, handler, url, knows, options: routeOptions,
       validation: prepareValidation(routeOptions),
       wrapped: null,
-      json: routeOptions.response !== undefined,
+      json: errorFormat === "problem+json" || (errorFormat === "auto" && routeOptions.response !== undefined),
       limits: {
         bodyLimit: routeOptions.bodyLimit ?? appLimits.bodyLimit,
         multipart: routeOptions.multipart ?? appLimits.multipart,
@@ -483,7 +483,7 @@ export function createApp(options: AppOptions = {}): FrameworkApp {
     router.add(upper, path, route);
     if (name !== undefined) named.set(name, route);
     routes.push(route);
-    if (route.json) jsonRoutes++;
+    if (routeOptions.response !== undefined) jsonRoutes++;
     return app;
   };
 
