@@ -3,6 +3,7 @@ import { readText, type App } from "tsgi";
 import { fromFetchHandler, toFetchHandler } from "tsgi/fetch";
 import { lint } from "tsgi/lint";
 import { request } from "tsgi/testing";
+import { memorySink } from "../../src/gateway/log.js";
 
 const decoder = new TextDecoder();
 
@@ -96,6 +97,154 @@ describe("toFetchHandler: a tsgi app behind Request/Response", () => {
     expect(failed.status).toBe(500);
     expect(await failed.text()).not.toContain("secret");
     expect(lines.join("\n")).toContain("secret detail");
+  });
+});
+
+describe("toFetchHandler: tsgi.signal fires only before the reply is complete", () => {
+  /** An app that records whether its tsgi.signal fired. */
+  function watching(reply: (env: Parameters<App>[0]) => ReturnType<App>): { app: App; fired(): boolean | undefined } {
+    let signal: AbortSignal | undefined;
+    return {
+      app: (env) => { signal = env["tsgi.signal"]; return reply(env); },
+      fired: () => signal?.aborted,
+    };
+  }
+
+  it("does not fire when the Request's signal aborts after a whole reply (as Deno does after every response)", async () => {
+    const controller = new AbortController();
+    const seen = watching(() => ({ status: 200, headers: [], body: "done" }));
+    const response = await toFetchHandler(seen.app)(new Request("http://x.test/", { signal: controller.signal }));
+    expect(await response.text()).toBe("done");
+    controller.abort();
+    expect(seen.fired()).toBe(false);
+  });
+
+  it("does not fire when the Request's signal aborts after a streamed reply finished", async () => {
+    const controller = new AbortController();
+    const seen = watching(() => ({ status: 200, headers: [], body: (async function* () { yield "a"; yield "b"; })() }));
+    const response = await toFetchHandler(seen.app)(new Request("http://x.test/", { signal: controller.signal }));
+    expect(await response.text()).toBe("ab");
+    controller.abort();
+    expect(seen.fired()).toBe(false);
+  });
+
+  it("fires when the Request's signal aborts while the reply still streams", async () => {
+    const controller = new AbortController();
+    const gate = deferred();
+    const seen = watching(() => ({ status: 200, headers: [], body: (async function* () { yield "a"; await gate.promise; yield "b"; })() }));
+    const response = await toFetchHandler(seen.app)(new Request("http://x.test/", { signal: controller.signal }));
+    const reader = response.body!.getReader();
+    expect(decoder.decode((await reader.read()).value)).toBe("a");
+    controller.abort();
+    expect(seen.fired()).toBe(true);
+    gate.resolve();
+    await reader.cancel();
+  });
+
+  it("is born aborted when the Request's signal had already aborted", async () => {
+    const seen = watching(() => ({ status: 200, headers: [], body: "x" }));
+    await toFetchHandler(seen.app)(new Request("http://x.test/", { signal: AbortSignal.abort() }));
+    expect(seen.fired()).toBe(true);
+  });
+});
+
+describe("toFetchHandler: the reply rules every server applies", () => {
+  function bridged(app: App): { handler: (request: Request) => Promise<Response>; lines: string[] } {
+    const log = memorySink();
+    return { handler: toFetchHandler(app, { log, errors: log }), lines: log.lines };
+  }
+
+  it("answers a header value that would split the reply with the one 500 and one log line naming the header", async () => {
+    const { handler, lines } = bridged(() => ({ status: 302, headers: [["location", "/next\u010d\u010aSet-Cookie: stolen=1"]], body: "" }));
+    const response = await handler(new Request("http://x.test/go"));
+    expect(response.status).toBe(500);
+    expect(response.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(response.headers.get("location")).toBeNull();
+    expect(response.headers.getSetCookie()).toEqual([]);
+    expect(await response.text()).toBe("Internal Server Error\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/GET \/go: .*header location/);
+  });
+
+  it("answers a header name that is not a token, and a status outside 200-599, with the one 500", async () => {
+    for (const reply of [
+      { status: 200, headers: [["bad name", "x"]] as Array<[string, string]>, body: "" },
+      { status: 101, headers: [], body: "" },
+      { status: 600, headers: [], body: "" },
+    ]) {
+      const { handler, lines } = bridged(() => reply);
+      const response = await handler(new Request("http://x.test/"));
+      expect(response.status).toBe(500);
+      expect(await response.text()).toBe("Internal Server Error\n");
+      expect(lines).toHaveLength(1);
+    }
+  });
+
+  it("gives a whole body its content-length and no content-type of its own; HEAD keeps GET's headers and sends no body", async () => {
+    const { handler } = bridged(() => ({ status: 200, headers: [], body: "h\u00e9llo" }));
+    const get = await handler(new Request("http://x.test/"));
+    expect(get.headers.get("content-length")).toBe("6");
+    expect(get.headers.get("content-type")).toBeNull();
+    expect(await get.text()).toBe("h\u00e9llo");
+    const head = await handler(new Request("http://x.test/", { method: "HEAD" }));
+    expect(head.headers.get("content-length")).toBe("6");
+    expect(head.body).toBeNull();
+  });
+
+  it("drops the body of a 204 and its content-length, and closes a streamed body it does not send", async () => {
+    let closed = false;
+    const body: Iterable<string> = {
+      [Symbol.iterator]: () => ({
+        next: () => ({ done: false, value: "abc" }),
+        return: () => { closed = true; return { done: true, value: undefined }; },
+      }),
+    };
+    const { handler } = bridged(() => ({ status: 204, headers: [["content-length", "3"]], body }));
+    const response = await handler(new Request("http://x.test/"));
+    expect(response.status).toBe(204);
+    expect(response.headers.get("content-length")).toBeNull();
+    expect(response.body).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(closed).toBe(true);
+  });
+
+  it("answers a stream that fails before its first chunk with the one 500; one that fails later errors the body", async () => {
+    const early = bridged(() => ({ status: 200, headers: [], body: (async function* () { throw new Error("no data"); })() }));
+    const failed = await early.handler(new Request("http://x.test/"));
+    expect(failed.status).toBe(500);
+    expect(await failed.text()).toBe("Internal Server Error\n");
+    expect(early.lines).toHaveLength(1);
+    expect(early.lines[0]).toContain("no data");
+    const late = bridged(() => ({ status: 200, headers: [], body: (async function* () { yield "part"; throw new Error("broke midway"); })() }));
+    const cut = await late.handler(new Request("http://x.test/"));
+    expect(cut.status).toBe(200);
+    await expect(cut.text()).rejects.toThrow();
+    expect(late.lines).toHaveLength(1);
+    expect(late.lines[0]).toContain("cut short");
+  });
+
+  it("logs an app that throws to the bridge's log, not to tsgi.errors", async () => {
+    const log = memorySink();
+    const errors = memorySink();
+    const response = await toFetchHandler(() => { throw new Error("kaboom"); }, { log, errors })(new Request("http://x.test/"));
+    expect(response.status).toBe(500);
+    expect(log.lines).toHaveLength(1);
+    expect(log.lines[0]).toContain("kaboom");
+    expect(errors.lines).toEqual([]);
+  });
+});
+
+describe("toFetchHandler: the client's address from the runtime", () => {
+  const app: App = (env) => ({ status: 200, headers: [], body: `${env.REMOTE_ADDR}|${env.REMOTE_PORT ?? "-"}` });
+  const handler = toFetchHandler(app);
+
+  it("reads Deno's info.remoteAddr, Bun's server.requestIP and plain strings", async () => {
+    const req = (): Request => new Request("http://x.test/");
+    expect(await (await handler(req(), { remoteAddr: { hostname: "::1", port: 4321, transport: "tcp" } })).text()).toBe("::1|4321");
+    expect(await (await handler(req(), { requestIP: () => ({ address: "10.1.2.3", port: 5555 }) })).text()).toBe("10.1.2.3|5555");
+    expect(await (await handler(req(), { requestIP: () => null })).text()).toBe("|-");
+    expect(await (await handler(req(), { remoteAddr: "192.0.2.1", remotePort: "80" })).text()).toBe("192.0.2.1|80");
+    expect(await (await handler(req())).text()).toBe("|-");
   });
 });
 

@@ -91,10 +91,10 @@ export interface SeenReply {
   body: string;
 }
 
-/** GET on a fresh connection; the whole reply. */
-export function get(port: number, path: string, timeoutMs = 5_000): Promise<SeenReply> {
+/** A request (GET unless `method` says) on a fresh connection; the whole reply. */
+export function get(port: number, path: string, method = "GET", timeoutMs = 5_000): Promise<SeenReply> {
   return new Promise((done, fail) => {
-    const req = httpRequest({ host: "127.0.0.1", port, path, agent: false, timeout: timeoutMs }, (res) => {
+    const req = httpRequest({ host: "127.0.0.1", port, path, method, agent: false, timeout: timeoutMs }, (res) => {
       let body = "";
       res.setEncoding("latin1").on("data", (chunk: string) => { body += chunk; });
       res.on("end", () => done({ status: res.statusCode ?? 0, headers: res.headers, body }));

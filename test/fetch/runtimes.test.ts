@@ -31,6 +31,13 @@ for (const name of ["deno", "bun"] as RuntimeName[]) {
       expect(await report(server.port)).toEqual({ whole: false, stream: false, slow: true, endless: true });
     });
 
+    it("answers HEAD with GET's headers, content-length included, and no body", async () => {
+      const reply = await get(server.port, "/whole?id=head", "HEAD");
+      expect(reply.status).toBe(200);
+      expect(reply.headers["content-length"]).toBe("5");
+      expect(reply.body).toBe("");
+    });
+
     it("takes REMOTE_ADDR and REMOTE_PORT from the runtime's second handler argument", async () => {
       const seen = JSON.parse((await get(server.port, "/env")).body) as { addr: string; port: string | null; host: string };
       expect(seen.addr).toBe("127.0.0.1");
