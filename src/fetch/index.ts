@@ -3,5 +3,5 @@
  * @module
  */
 export { toFetchHandler, type ToFetchOptions, type ConnectionInfo } from "./to-fetch.js";
-export { fromFetchHandler, type FetchHandler } from "./from-fetch.js";
+export { fromFetchHandler, type FetchHandler, type FromFetchOptions } from "./from-fetch.js";
 export { iterableToStream, streamToIterable } from "./streams.js";

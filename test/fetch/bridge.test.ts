@@ -262,7 +262,7 @@ describe("fromFetchHandler: a Fetch handler as a tsgi app", () => {
     expect(reply.status).toBe(202);
     expect(reply.headerAll("set-cookie")).toEqual(["a=1", "b=2"]);
     expect(reply.header("x-multi")).toBe("one, two");
-    expect(reply.text).toBe("POST /mnt/items?q=%20a payload t");
+    expect(reply.text).toBe("POST /items?q=%20a payload t");
   });
 
   it("streams the Response body out as it is produced", async () => {
