@@ -8,9 +8,14 @@ export interface Drainable {
   destroy(reason: string): void;
 }
 
+/** The longest delay a Node timer takes; a longer grace waits for the requests without a cut. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
- * The live connections of a server and how to drain them: `close()` stops the listener, asks every
- * connection to close when idle, waits up to `graceMs`, then cuts what is left.
+ * The live connections of a server and how to drain them: `drain()` stops the listener, asks every
+ * connection to close when idle, waits up to `graceMs`, then cuts what is left. Draining happens once:
+ * every later call returns the same promise, and a call with a shorter grace (a second SIGTERM sends
+ * `graceMs: 0`) moves the cut earlier; a longer one never postpones it.
  *
  * @example
  * ```ts
@@ -18,14 +23,23 @@ export interface Drainable {
  * net.createServer((socket) => connections.add(new FastCgiConnection(socket, host)));
  * // in the connection's close handler: connections.delete(connection)
  * await connections.drain(server, 10_000);
+ * await connections.drain(server, 0); // the same promise; cuts what is left now
  * ```
  */
 export class ConnectionSet<C extends Drainable> {
   readonly #live = new Set<C>();
-  #empty: (() => void) | null = null;
+  #emptyWaiters: Array<() => void> = [];
+  #draining: Promise<void> | undefined;
+  #cutAt = Number.POSITIVE_INFINITY;
+  #cutTimer: NodeJS.Timeout | undefined;
 
   get size(): number {
     return this.#live.size;
+  }
+
+  /** True once `drain()` was called. */
+  get draining(): boolean {
+    return this.#draining !== undefined;
   }
 
   add(connection: C): void {
@@ -33,29 +47,43 @@ export class ConnectionSet<C extends Drainable> {
   }
 
   delete(connection: C): void {
-    this.#live.delete(connection);
-    if (this.#live.size === 0) this.#empty?.();
+    if (!this.#live.delete(connection) || this.#live.size > 0) return;
+    const waiters = this.#emptyWaiters;
+    this.#emptyWaiters = [];
+    for (const wake of waiters) wake();
   }
 
-  /** Stops `server` accepting, lets connections finish for up to `graceMs`, then destroys the rest. */
-  async drain(server: { close(callback: () => void): unknown }, graceMs: number): Promise<void> {
-    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-    if (this.#live.size > 0) {
-      const empty = new Promise<void>((resolve) => {
-        this.#empty = resolve;
-      });
-      for (const connection of this.#live) connection.closeWhenIdle();
-      let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), graceMs);
-      });
-      const finished = await Promise.race([empty.then(() => true), grace]);
-      clearTimeout(timer);
-      if (!finished) {
-        for (const connection of this.#live) connection.destroy("the server is shutting down");
-        await empty;
-      }
+  /**
+   * Stops `server` accepting, lets connections finish for up to `graceMs` (from this call), then destroys
+   * the rest. Resolves once every connection has closed and the listener has stopped.
+   */
+  drain(server: { close(callback: () => void): unknown }, graceMs: number): Promise<void> {
+    if (this.#draining === undefined) {
+      this.#draining = this.#run(server);
+      for (const connection of [...this.#live]) connection.closeWhenIdle();
     }
+    this.#cutWithin(graceMs);
+    return this.#draining;
+  }
+
+  async #run(server: { close(callback: () => void): unknown }): Promise<void> {
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    if (this.#live.size > 0) await new Promise<void>((resolve) => this.#emptyWaiters.push(resolve));
+    clearTimeout(this.#cutTimer);
     await stopped;
+  }
+
+  #cutWithin(graceMs: number): void {
+    if (this.#live.size === 0 || graceMs > MAX_TIMER_MS) return;
+    const at = Date.now() + graceMs;
+    if (at >= this.#cutAt) return;
+    this.#cutAt = at;
+    clearTimeout(this.#cutTimer);
+    if (graceMs <= 0) this.#cut();
+    else this.#cutTimer = setTimeout(() => this.#cut(), graceMs);
+  }
+
+  #cut(): void {
+    for (const connection of [...this.#live]) connection.destroy("the server is shutting down");
   }
 }

@@ -1,19 +1,28 @@
 /** Options of the FastCGI server. @module */
 import { Role } from "../../protocol/fastcgi/index.js";
-import type { ServerOptions } from "../types.js";
+import { checkSocketMode, positiveInteger, type SocketServerOptions } from "../socket-server.js";
 
 /** Options for {@link serveFastCgi}; every limit is enforced and advertised truthfully through GET_VALUES. */
-export interface FastCgiServerOptions extends ServerOptions {
-  /**
-   * Permissions of a unix socket file (e.g. `0o660` so a web server in the same group can connect).
-   * Default: as created (the umask applies). Ignored for TCP and fd binds.
-   */
-  socketMode?: number;
+export interface FastCgiServerOptions extends SocketServerOptions {
   /** Most concurrent connections (FCGI_MAX_CONNS; default 1024). Further connections are closed at once. */
   maxConns?: number;
   /** Most concurrent requests over all connections (FCGI_MAX_REQS; default 4096). Past it, END_REQUEST OVERLOADED. */
   maxReqs?: number;
-  /** Serve several requests at once on one connection (FCGI_MPXS_CONNS; default true). When false, answer CANT_MPX_CONN. */
+  /**
+   * Most concurrent requests on one connection (default 100, or maxReqs if lower); past it, END_REQUEST
+   * OVERLOADED, so one peer cannot take every request slot. nginx and Apache send one request at a time per
+   * connection. With 1, FCGI_MPXS_CONNS is advertised as 0 and a second request gets CANT_MPX_CONN.
+   */
+  maxReqsPerConn?: number;
+  /**
+   * How long a request may take from BEGIN_REQUEST to the end of its PARAMS (default 10 s); a connection
+   * with a request past it is dropped and its request slots freed. Web servers send PARAMS at once.
+   */
+  paramsTimeoutMs?: number;
+  /**
+   * Serve several requests at once on one connection (FCGI_MPXS_CONNS; default true unless
+   * maxReqsPerConn is 1). When false, answer CANT_MPX_CONN.
+   */
   multiplex?: boolean;
   /** Most PARAMS bytes per request (default 128 KiB); past it the request gets a 431. */
   maxParamsBytes?: number;
@@ -36,6 +45,8 @@ export interface FastCgiServerOptions extends ServerOptions {
 export interface FastCgiSettings {
   maxConns: number;
   maxReqs: number;
+  maxReqsPerConn: number;
+  paramsTimeoutMs: number;
   multiplex: boolean;
   maxParamsBytes: number;
   maxParams: number;
@@ -50,10 +61,20 @@ export interface FastCgiSettings {
   scriptName: string | undefined;
 }
 
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`FastCGI option ${name} must be a positive integer; got ${value}`);
-  return value;
+const positive = (name: string, value: number | undefined, fallback: number): number => positiveInteger("FastCGI", name, value, fallback);
+
+/** The default per-connection cap: far below maxReqs, far above what a multiplexing web server needs. */
+const DEFAULT_REQS_PER_CONN = 100;
+
+function perConnection(options: FastCgiServerOptions, maxReqs: number): { maxReqsPerConn: number; multiplex: boolean } {
+  const maxReqsPerConn = positive("maxReqsPerConn", options.maxReqsPerConn, Math.min(DEFAULT_REQS_PER_CONN, maxReqs));
+  if (maxReqsPerConn > maxReqs) {
+    throw new Error(`FastCGI option maxReqsPerConn (${maxReqsPerConn}) must not exceed maxReqs (${maxReqs}): raise maxReqs or lower maxReqsPerConn`);
+  }
+  if (options.multiplex === true && maxReqsPerConn === 1) {
+    throw new Error("FastCGI option multiplex: true needs maxReqsPerConn above 1: drop one of them (maxReqsPerConn: 1 means one request per connection)");
+  }
+  return { maxReqsPerConn, multiplex: (options.multiplex ?? true) && maxReqsPerConn > 1 };
 }
 
 /** Parses `FCGI_WEB_SERVER_ADDRS` ("127.0.0.1,10.0.0.2"). */
@@ -65,10 +86,13 @@ export function parseWebServerAddrs(value: string | undefined): string[] | undef
 /** Validates options and fills defaults; throws naming the bad option. */
 export function fastCgiSettings(options: FastCgiServerOptions, environment: NodeJS.ProcessEnv = process.env): FastCgiSettings {
   const addrs = options.webServerAddrs ?? parseWebServerAddrs(environment.FCGI_WEB_SERVER_ADDRS);
+  checkSocketMode("FastCGI", options.socketMode);
+  const maxReqs = positive("maxReqs", options.maxReqs, 4096);
   return {
     maxConns: positive("maxConns", options.maxConns, 1024),
-    maxReqs: positive("maxReqs", options.maxReqs, 4096),
-    multiplex: options.multiplex ?? true,
+    maxReqs,
+    ...perConnection(options, maxReqs),
+    paramsTimeoutMs: positive("paramsTimeoutMs", options.paramsTimeoutMs, 10_000),
     maxParamsBytes: positive("maxParamsBytes", options.maxParamsBytes, 128 * 1024),
     maxParams: positive("maxParams", options.maxParams, 1000),
     bodyHighWater: positive("bodyHighWater", options.bodyHighWater, 64 * 1024),

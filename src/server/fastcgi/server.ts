@@ -1,27 +1,59 @@
 /** The FastCGI server: listens, admits connections and requests within the advertised limits, shuts down gracefully. @module */
-import { createServer, type Socket } from "node:net";
-import type { App } from "../../contract.js";
+import type { App, LogSink } from "../../contract.js";
 import { streamSink } from "../../gateway/log.js";
-import { describeBind } from "../bind.js";
 import type { RunningServer, StartServer } from "../types.js";
+import { ConnectionAdmission, peerAddress, SocketServer, StartDeadlines } from "../socket-server.js";
 import { FastCgiConnection, type ConnectionHost } from "./connection.js";
-import { ConnectionSet } from "../drain.js";
-import { boundPort, listenOn, listenTarget } from "../listen.js";
-import { fastCgiSettings, type FastCgiServerOptions } from "./options.js";
+import { fastCgiSettings, type FastCgiServerOptions, type FastCgiSettings } from "./options.js";
 
 /** The port FastCGI listens on when no bind is given (on 127.0.0.1). */
 export const DEFAULT_FASTCGI_PORT = 9000;
 
-function peerAddress(socket: Socket): string | undefined {
-  const address = socket.remoteAddress;
-  return address?.startsWith("::ffff:") ? address.slice(7) : address;
+/**
+ * The server as one connection sees it: the app and settings, and that connection's admission (its cap of
+ * requests in flight and the PARAMS deadline). The connection passes request ids to `admit`/`release` and
+ * calls `started(id)` when PARAMS end; without ids the cap still holds but the deadline cannot be kept.
+ */
+class FastCgiHost implements ConnectionHost {
+  readonly #admission: ConnectionAdmission;
+  readonly #base: SocketServer<FastCgiConnection>;
+
+  constructor(
+    readonly app: App,
+    readonly settings: FastCgiSettings,
+    readonly log: LogSink,
+    base: SocketServer<FastCgiConnection>,
+    deadlines: StartDeadlines,
+    expire: (requestId: number) => void,
+  ) {
+    this.#base = base;
+    this.#admission = new ConnectionAdmission(base, { maxRequests: settings.maxReqs, perConnection: settings.maxReqsPerConn }, deadlines, expire);
+  }
+
+  admit(requestId?: number): boolean {
+    return this.#admission.admit(requestId);
+  }
+
+  started(requestId: number): void {
+    this.#admission.started(requestId);
+  }
+
+  release(requestId?: number): void {
+    this.#admission.release(requestId);
+  }
+
+  closed(connection: FastCgiConnection): void {
+    this.#admission.dispose();
+    this.#base.remove(connection);
+  }
 }
 
 /**
  * Serves `app` over FastCGI 1.0 (RESPONDER, and AUTHORIZER unless turned off) on TCP, a unix socket
  * or a listening socket inherited on a file descriptor (`bind: "fd:0"`, as lighttpd's `bin-path`,
  * Apache mod_fcgid and spawn-fcgi start FastCGI apps). Many connections are served at once, each may
- * multiplex requests, and `FCGI_MAX_CONNS` / `FCGI_MAX_REQS` are enforced as advertised.
+ * multiplex up to `maxReqsPerConn` requests, and `FCGI_MAX_CONNS` / `FCGI_MAX_REQS` are enforced as advertised.
+ * `close()` may be called again (a second SIGTERM): it returns the same promise, and `graceMs: 0` cuts at once.
  *
  * @example
  * ```ts
@@ -33,63 +65,25 @@ function peerAddress(socket: Socket): string | undefined {
  */
 export const serveFastCgi: StartServer<FastCgiServerOptions> = async (app: App, options: FastCgiServerOptions = {}): Promise<RunningServer> => {
   const settings = fastCgiSettings(options);
-  const target = listenTarget(options.bind, DEFAULT_FASTCGI_PORT);
   const log = options.log ?? streamSink(process.stderr);
-  const connections = new ConnectionSet<FastCgiConnection>();
-  let inFlight = 0;
-  let served = 0;
-  let closing = false;
-
-  const host: ConnectionHost = {
-    app,
-    settings,
-    log,
-    admit: () => {
-      if (closing || inFlight >= settings.maxReqs) return false;
-      inFlight++;
-      return true;
-    },
-    release: () => {
-      inFlight--;
-      served++;
-    },
-    closed: (connection) => connections.delete(connection),
-  };
-
-  const server = createServer({ noDelay: true }, (socket) => {
-    if (settings.webServerAddrs !== null && socket.remoteAddress !== undefined) {
+  const allowed = settings.webServerAddrs;
+  const deadlines = new StartDeadlines(settings.paramsTimeoutMs);
+  const base: SocketServer<FastCgiConnection> = new SocketServer({ protocol: "FastCGI", scheme: "fastcgi", defaultPort: DEFAULT_FASTCGI_PORT, maxConns: settings.maxConns }, (socket) => {
+    if (allowed !== null && socket.remoteAddress !== undefined) {
       const peer = peerAddress(socket) ?? "";
-      if (!settings.webServerAddrs.has(peer)) {
+      if (!allowed.has(peer)) {
         log.write(`tsgi fastcgi: refused a connection from ${peer}: not in FCGI_WEB_SERVER_ADDRS`);
         socket.destroy();
-        return;
+        return undefined;
       }
     }
-    if (closing) {
-      socket.destroy();
-      return;
-    }
-    connections.add(new FastCgiConnection(socket, host));
+    const peer = socket.remoteAddress ?? "unix socket peer";
+    const connection: FastCgiConnection = new FastCgiConnection(socket, new FastCgiHost(app, settings, log, base, deadlines, (requestId) => {
+      const reason = `request ${requestId} did not finish its PARAMS within paramsTimeoutMs (${settings.paramsTimeoutMs} ms)`;
+      log.write(`tsgi fastcgi: ${peer}: ${reason}; closing the connection`);
+      connection.destroy(reason);
+    }));
+    return connection;
   });
-  server.maxConnections = settings.maxConns;
-  await listenOn(server, target, { protocol: "FastCGI", socketMode: options.socketMode });
-  const port = target.kind === "tcp" ? boundPort(server) : undefined;
-  const url = describeBind(target.kind === "tcp" ? { ...target, port: port ?? target.port } : target, "fastcgi");
-
-  const close = async ({ graceMs = 30_000 }: { graceMs?: number } = {}): Promise<void> => {
-    closing = true;
-    await connections.drain(server, graceMs);
-  };
-
-  return {
-    url,
-    port,
-    get inFlight() {
-      return inFlight;
-    },
-    get served() {
-      return served;
-    },
-    close,
-  };
+  return base.listen(options);
 };

@@ -1,13 +1,8 @@
 /** Options of the SCGI server. @module */
-import type { ServerOptions } from "../types.js";
+import { checkSocketMode, positiveInteger, type SocketServerOptions } from "../socket-server.js";
 
 /** Options for {@link serveScgi}. */
-export interface ScgiServerOptions extends ServerOptions {
-  /**
-   * Permissions of a unix socket file (e.g. `0o660` so a web server in the same group can connect).
-   * Default: as created (the umask applies). Ignored for TCP and fd binds.
-   */
-  socketMode?: number;
+export interface ScgiServerOptions extends SocketServerOptions {
   /** Largest request header netstring (default 64 KiB); larger is refused before it is buffered. */
   maxHeaderBytes?: number;
   /** Most header pairs (default 1000). */
@@ -32,14 +27,11 @@ export interface ScgiSettings {
   scriptName: string | undefined;
 }
 
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`SCGI option ${name} must be a positive integer; got ${value}`);
-  return value;
-}
+const positive = (name: string, value: number | undefined, fallback: number): number => positiveInteger("SCGI", name, value, fallback);
 
 /** Validates options and fills defaults; throws naming the bad option. */
 export function scgiSettings(options: ScgiServerOptions): ScgiSettings {
+  checkSocketMode("SCGI", options.socketMode);
   return {
     maxHeaderBytes: positive("maxHeaderBytes", options.maxHeaderBytes, 64 * 1024),
     maxParams: positive("maxParams", options.maxParams, 1000),

@@ -1,0 +1,369 @@
+/**
+ * What the FastCGI and SCGI servers share: listening, the live connections, the request counters, option
+ * checks, per-connection admission and one idempotent `close()`. Each protocol adds only how an accepted
+ * socket becomes a connection.
+ * @module
+ */
+import { createServer, type Server, type Socket } from "node:net";
+import { describeBind } from "./bind.js";
+import { ConnectionSet, type Drainable } from "./drain.js";
+import { boundPort, listenOn, listenTarget } from "./listen.js";
+import type { RunningServer, ServerOptions } from "./types.js";
+
+/**
+ * Validates a count option: `fallback` when unset, else a positive integer, else an error naming the
+ * protocol, the option and the value.
+ *
+ * @example
+ * ```ts
+ * positiveInteger("SCGI", "maxConns", options.maxConns, 1024); // 1024 when unset
+ * positiveInteger("SCGI", "maxConns", 0, 1024); // throws "SCGI option maxConns must be a positive integer; got 0"
+ * ```
+ */
+export function positiveInteger(protocol: string, name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${protocol} option ${name} must be a positive integer; got ${value}`);
+  return value;
+}
+
+/** Options every socket server (FastCGI, SCGI) takes besides the common {@link ServerOptions}. */
+export interface SocketServerOptions extends ServerOptions {
+  /**
+   * Permissions of a unix socket file (e.g. `0o660` so a web server in the same group can connect).
+   * Default: as created (the umask applies). Ignored for TCP and fd binds.
+   */
+  socketMode?: number;
+  /** Most concurrent connections; further connections are closed at once. */
+  maxConns?: number;
+}
+
+/** Checks `socketMode` (permission bits, 0 to 0o777); throws naming the option. */
+export function checkSocketMode(protocol: string, mode: number | undefined): number | undefined {
+  if (mode !== undefined && (!Number.isInteger(mode) || mode < 0 || mode > 0o777)) {
+    throw new Error(`${protocol} option socketMode must be permission bits from 0 to 0o777 (e.g. 0o660); got ${mode}`);
+  }
+  return mode;
+}
+
+/** The peer's address without the `::ffff:` prefix of IPv4-mapped addresses; undefined for unix sockets. */
+export function peerAddress(socket: Socket): string | undefined {
+  const address = socket.remoteAddress;
+  return address?.startsWith("::ffff:") ? address.slice(7) : address;
+}
+
+/** How long a closing connection waits for the web server to close its side before dropping it. */
+export const LINGER_MS = 5000;
+
+/**
+ * Closes our side of a connection after what was written (FIN, no reset), keeps reading (and discarding)
+ * until the peer closes too, and drops it after `lingerMs` if the peer never does.
+ *
+ * @example
+ * ```ts
+ * lingerClose(socket); // after the last reply on a connection that is not kept
+ * ```
+ */
+export function lingerClose(socket: Socket, lingerMs = LINGER_MS): void {
+  socket.end();
+  socket.resume();
+  const linger = setTimeout(() => socket.destroy(), lingerMs);
+  linger.unref();
+  socket.once("close", () => clearTimeout(linger));
+}
+
+/**
+ * Writers waiting for a socket's write buffer to drain: `wait()` resolves on the next `wake()` (the
+ * socket's `drain` event, or its close).
+ *
+ * @example
+ * ```ts
+ * const waiters = new DrainWaiters();
+ * socket.on("drain", () => waiters.wake());
+ * socket.on("close", () => waiters.wake());
+ * if (!socket.write(chunk)) await waiters.wait();
+ * ```
+ */
+export class DrainWaiters {
+  #waiters: Array<() => void> = [];
+
+  wait(): Promise<void> {
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  wake(): void {
+    if (this.#waiters.length === 0) return;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+/** A grace period is a number of milliseconds, 0 (cut at once) to `Infinity` (wait for every request). */
+function checkGrace(graceMs: number): void {
+  if (Number.isNaN(graceMs) || graceMs < 0) {
+    throw new RangeError(`close(): graceMs must be a number of milliseconds >= 0 (0 cuts in-flight requests at once, Infinity waits for them); got ${graceMs}`);
+  }
+}
+
+/** What a protocol tells {@link SocketServer} about itself. */
+export interface SocketServerSpec {
+  /** `FastCGI`, `SCGI`: named in messages. */
+  protocol: string;
+  /** The scheme in `RunningServer.url` for TCP binds: `fastcgi`, `scgi`. */
+  scheme: string;
+  /** The loopback port used when no bind is given. */
+  defaultPort: number;
+  /** Most concurrent connections (already validated). */
+  maxConns: number;
+  /** Keep a connection writable after the peer half-closes (SCGI: the request ends with FIN). */
+  allowHalfOpen?: boolean;
+}
+
+/**
+ * A listening socket server: accepts connections (refusing them once closing), counts requests in flight
+ * and served, and drains on `close()`. The protocol's `accept` turns a socket into a connection (or
+ * returns undefined after dropping it); the connection reports back through {@link admit} / {@link enter},
+ * {@link leave} and {@link remove}.
+ *
+ * @example
+ * ```ts
+ * const base = new SocketServer<ScgiConnection>({ protocol: "SCGI", scheme: "scgi", defaultPort: 4000, maxConns: 1024 },
+ *   (socket) => new ScgiConnection(socket, { ..., started: () => base.enter(), ended: () => base.leave(), closed: (c) => base.remove(c) }));
+ * const running = await base.listen(options); // a RunningServer: url, port, inFlight, served, close()
+ * ```
+ */
+export class SocketServer<C extends Drainable> {
+  readonly #spec: SocketServerSpec;
+  readonly #server: Server;
+  readonly #connections = new ConnectionSet<C>();
+  #inFlight = 0;
+  #served = 0;
+
+  constructor(spec: SocketServerSpec, accept: (socket: Socket) => C | undefined) {
+    this.#spec = spec;
+    this.#server = createServer({ noDelay: true, allowHalfOpen: spec.allowHalfOpen ?? false }, (socket) => {
+      if (this.closing) {
+        socket.destroy();
+        return;
+      }
+      const connection = accept(socket);
+      if (connection !== undefined) this.#connections.add(connection);
+    });
+    this.#server.maxConnections = spec.maxConns;
+  }
+
+  /** True once `close()` was called: new requests are refused. */
+  get closing(): boolean {
+    return this.#connections.draining;
+  }
+
+  /** Requests in flight. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Requests finished since start. */
+  get served(): number {
+    return this.#served;
+  }
+
+  /** Counts a request in unless closing or `limit` requests are in flight; false means refuse it. */
+  admit(limit: number): boolean {
+    if (this.closing || this.#inFlight >= limit) return false;
+    this.#inFlight++;
+    return true;
+  }
+
+  /** Counts a request in unconditionally (a request already on its way when shutdown began). */
+  enter(): void {
+    this.#inFlight++;
+  }
+
+  /** Counts a request out, as served. */
+  leave(): void {
+    this.#inFlight--;
+    this.#served++;
+  }
+
+  /** Forgets a closed connection. */
+  remove(connection: C): void {
+    this.#connections.delete(connection);
+  }
+
+  /** Listens on `options.bind` (default: loopback, the protocol's port) and returns the running server. */
+  async listen(options: SocketServerOptions): Promise<RunningServer> {
+    const spec = this.#spec;
+    const target = listenTarget(options.bind, spec.defaultPort);
+    await listenOn(this.#server, target, { protocol: spec.protocol, socketMode: options.socketMode });
+    const port = target.kind === "tcp" ? boundPort(this.#server) : undefined;
+    const url = describeBind(target.kind === "tcp" ? { ...target, port: port ?? target.port } : target, spec.scheme);
+    const base = this;
+    return {
+      url,
+      port,
+      get inFlight() {
+        return base.inFlight;
+      },
+      get served() {
+        return base.served;
+      },
+      close: (closeOptions) => base.close(closeOptions),
+    };
+  }
+
+  /**
+   * Stops accepting, lets in-flight requests finish for up to `graceMs` (default 30 s), then cuts them.
+   * Idempotent: every call returns the same promise; a call with a shorter grace cuts sooner.
+   */
+  close({ graceMs = 30_000 }: { graceMs?: number } = {}): Promise<void> {
+    try {
+      checkGrace(graceMs);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#connections.drain(this.#server, graceMs);
+  }
+}
+
+/** The server-wide request counter a {@link ConnectionAdmission} draws from ({@link SocketServer} is one). */
+export interface RequestCounter {
+  admit(limit: number): boolean;
+  leave(): void;
+}
+
+/**
+ * The deadline for admitted requests to start (FastCGI: PARAMS complete), kept for all connections of a
+ * server by one timer that runs only while some request waits and ticks every quarter of the timeout.
+ * A request that starts at once (every web server sends PARAMS with BEGIN_REQUEST) costs no timer.
+ * A late request is noticed between `timeoutMs` and 1.25 × `timeoutMs` after it was admitted.
+ *
+ * @example
+ * ```ts
+ * const deadlines = new StartDeadlines(10_000); // one per server, shared by its ConnectionAdmissions
+ * ```
+ */
+export class StartDeadlines {
+  readonly timeoutMs: number;
+  readonly #watched = new Set<ConnectionAdmission>();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(timeoutMs: number) {
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** Starts checking `admission` (it has a request waiting). */
+  watch(admission: ConnectionAdmission): void {
+    this.#watched.add(admission);
+    if (this.#timer === undefined) this.#arm();
+  }
+
+  /** Stops checking `admission` (no request of it waits, or it closed). */
+  unwatch(admission: ConnectionAdmission): void {
+    this.#watched.delete(admission);
+  }
+
+  #tick(): void {
+    this.#timer = undefined;
+    const oldest = Date.now() - this.timeoutMs;
+    for (const admission of [...this.#watched]) admission.expireWaitingSince(oldest);
+    if (this.#watched.size > 0) this.#arm();
+  }
+
+  #arm(): void {
+    this.#timer = setTimeout(() => this.#tick(), Math.max(1, Math.ceil(this.timeoutMs / 4)));
+    this.#timer.unref();
+  }
+}
+
+/** Limits of one connection's requests, enforced by {@link ConnectionAdmission}. */
+export interface AdmissionLimits {
+  /** Most requests in flight over the whole server. */
+  maxRequests: number;
+  /** Most requests in flight on this connection. */
+  perConnection: number;
+}
+
+/**
+ * Admission of the requests of one multiplexing connection: a cap on its requests in flight (so one peer
+ * cannot take every slot of the server), and a deadline ({@link StartDeadlines}) for each admitted request
+ * to start.
+ *
+ * The connection calls `admit(id)` for each new request (false: refuse it), `started(id)` once its head
+ * is complete, and `release(id)` when it ends; `expire(id)` is called once if a request has not started
+ * in time (drop the connection), and `dispose()` when the connection closes. Without ids the cap holds
+ * but no deadline is kept.
+ *
+ * @example
+ * ```ts
+ * const admission = new ConnectionAdmission(base, { maxRequests: 4096, perConnection: 100 }, deadlines,
+ *   (id) => connection.destroy(`request ${id} did not send its PARAMS in time`));
+ * if (!admission.admit(id)) answerOverloaded(id);
+ * ```
+ */
+export class ConnectionAdmission {
+  readonly #counter: RequestCounter;
+  readonly #limits: AdmissionLimits;
+  readonly #deadlines: StartDeadlines;
+  readonly #expire: (requestId: number) => void;
+  /** Admitted requests that have not started: id → when admitted (ms), in admission order; made on first use. */
+  #waiting: Map<number, number> | undefined;
+  #held = 0;
+  #disposed = false;
+
+  constructor(counter: RequestCounter, limits: AdmissionLimits, deadlines: StartDeadlines, expire: (requestId: number) => void) {
+    this.#counter = counter;
+    this.#limits = limits;
+    this.#deadlines = deadlines;
+    this.#expire = expire;
+  }
+
+  /** Requests of this connection in flight. */
+  get held(): number {
+    return this.#held;
+  }
+
+  /** Counts a request in; false past the per-connection cap, the server-wide limit, or while closing. */
+  admit(requestId?: number): boolean {
+    if (this.#held >= this.#limits.perConnection || !this.#counter.admit(this.#limits.maxRequests)) return false;
+    this.#held++;
+    if (requestId !== undefined && !this.#disposed) {
+      this.#waiting ??= new Map();
+      this.#waiting.set(requestId, Date.now());
+      if (this.#waiting.size === 1) this.#deadlines.watch(this);
+    }
+    return true;
+  }
+
+  /** The request's head is complete: its deadline no longer applies. */
+  started(requestId: number): void {
+    this.#stopWaiting(requestId);
+  }
+
+  /** Counts a request out (served, refused after admission, or aborted). */
+  release(requestId?: number): void {
+    if (this.#held === 0) return;
+    this.#held--;
+    if (requestId !== undefined) this.#stopWaiting(requestId);
+    this.#counter.leave();
+  }
+
+  /** The connection closed: stop watching. Requests still held are released by the connection. */
+  dispose(): void {
+    this.#disposed = true;
+    this.#waiting?.clear();
+    this.#deadlines.unwatch(this);
+  }
+
+  /** Calls `expire` (once) if a request admitted before `time` (ms) is still waiting to start. */
+  expireWaitingSince(time: number): void {
+    const first = this.#waiting?.entries().next();
+    if (first === undefined || first.done === true || first.value[1] > time) return;
+    this.dispose();
+    this.#expire(first.value[0]);
+  }
+
+  #stopWaiting(requestId: number): void {
+    const waiting = this.#waiting;
+    if (waiting !== undefined && waiting.delete(requestId) && waiting.size === 0) this.#deadlines.unwatch(this);
+  }
+}
