@@ -51,14 +51,14 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Bundles the fixture and starts it under `name`; resolves once it printed its port (10 s at most). */
-export async function startRuntimeServer(name: RuntimeName): Promise<RuntimeServer> {
+/** Bundles the fixture and starts it under `name` (with extra runtime `flags`); resolves once it printed its port (10 s at most). */
+export async function startRuntimeServer(name: RuntimeName, flags: string[] = []): Promise<RuntimeServer> {
   const binary = findRuntime(name);
   if (binary === undefined) throw new Error(`${name} is not installed`);
   const temp = tempDir(`tsgi-${name}-`);
   const bundle = join(temp.path, "server.mjs");
   await build({ entryPoints: [FIXTURE], bundle: true, format: "esm", platform: "neutral", target: "es2022", conditions: ["tsgi-source"], outfile: bundle, logLevel: "silent", absWorkingDir: ROOT });
-  const args = name === "deno" ? ["run", "--allow-net", "--no-prompt", bundle] : [bundle];
+  const args = name === "deno" ? ["run", "--allow-net", "--no-prompt", ...flags, bundle] : [...flags, bundle];
   const child = spawn(binary, args, { cwd: temp.path, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: temp.path, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";

@@ -9,10 +9,17 @@ async function report(port: number): Promise<Record<string, boolean>> {
   return JSON.parse((await get(port, "/report")).body) as Record<string, boolean>;
 }
 
-for (const name of ["deno", "bun"] as RuntimeName[]) {
-  describe.runIf(haveRuntime(name))(`toFetchHandler on ${name}`, () => {
+// Deno by default (it aborts request.signal after each response), Deno with that turned off, and Bun.
+const RUNTIMES: Array<{ name: RuntimeName; flags: string[] }> = [
+  { name: "deno", flags: [] },
+  { name: "deno", flags: ["--unstable-no-legacy-abort"] },
+  { name: "bun", flags: [] },
+];
+
+for (const { name, flags } of RUNTIMES) {
+  describe.runIf(haveRuntime(name))(`toFetchHandler on ${[name, ...flags].join(" ")}`, () => {
     let server: RuntimeServer;
-    beforeAll(async () => { server = await startRuntimeServer(name); });
+    beforeAll(async () => { server = await startRuntimeServer(name, flags); });
     afterAll(async () => { await server?.stop(); });
 
     it("fires tsgi.signal for the requests the client abandoned, never for completed ones", async () => {
