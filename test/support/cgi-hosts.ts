@@ -29,12 +29,16 @@ function cgiPath(): string {
   return `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`;
 }
 
-/** Bundles the CGI fixtures (throws, slow) into `dir` with `tsgi bundle`, readable by an unprivileged server user. */
-async function prepareFixtures(dir: string): Promise<string> {
+/** Extra app modules to bundle beside the fixtures: script name (served as `/fixtures/NAME.cgi`) → module path. */
+export type ExtraScripts = Record<string, string>;
+
+/** Bundles the CGI fixtures (throws, slow) and `extra` into `dir` with `tsgi bundle`, readable by an unprivileged server user. */
+async function prepareFixtures(dir: string, extra: ExtraScripts = {}): Promise<string> {
   const out = join(dir, "fixtures");
   mkdirSync(out, { recursive: true });
-  for (const name of ["throws", "slow"]) {
-    await bundleCgi({ spec: join(FIXTURES, `${name}.ts`), out: join(out, `${name}.cgi`), conditions: ["tsgi-source"], cwd: ROOT });
+  const scripts: ExtraScripts = { throws: join(FIXTURES, "throws.ts"), slow: join(FIXTURES, "slow.ts"), ...extra };
+  for (const [name, spec] of Object.entries(scripts)) {
+    await bundleCgi({ spec, out: join(out, `${name}.cgi`), conditions: ["tsgi-source"], cwd: ROOT });
   }
   return out;
 }
@@ -52,12 +56,12 @@ function openUp(dir: string): void {
   chmodSync(dir, 0o755);
 }
 
-/** lighttpd with mod_cgi, in the foreground (-D). */
-export async function startLighttpd(): Promise<CgiHost> {
+/** lighttpd with mod_cgi, in the foreground (-D); `extra` scripts are served under `/fixtures/`. */
+export async function startLighttpd(extra: ExtraScripts = {}): Promise<CgiHost> {
   const temp = tempDir("tsgi-lighttpd-");
   openUp(temp.path);
   const port = await freePort();
-  const fixtures = await prepareFixtures(temp.path);
+  const fixtures = await prepareFixtures(temp.path, extra);
   const docroot = join(temp.path, "htdocs");
   mkdirSync(docroot);
   const errorLog = join(temp.path, "error.log");
@@ -94,11 +98,11 @@ export type ApacheMpm = "prefork" | "event";
  * Apache httpd in the foreground (-DFOREGROUND). As root it must drop to an unprivileged user
  * (User/Group www-data), so every path it serves is made readable by that user.
  */
-export async function startApache(mpm: ApacheMpm): Promise<CgiHost> {
+export async function startApache(mpm: ApacheMpm, extra: ExtraScripts = {}): Promise<CgiHost> {
   const temp = tempDir(`tsgi-apache-${mpm}-`);
   openUp(temp.path);
   const port = await freePort();
-  const fixtures = await prepareFixtures(temp.path);
+  const fixtures = await prepareFixtures(temp.path, extra);
   const modules = "/usr/lib/apache2/modules";
   const cgiModule = mpm === "prefork" ? `LoadModule cgi_module ${modules}/mod_cgi.so` : `LoadModule cgid_module ${modules}/mod_cgid.so\nScriptSock ${join(temp.path, "cgid.sock")}`;
   // A shared-host style directory: the script next to an .htaccess that turns CGI on (docs/servers/cgi.md).

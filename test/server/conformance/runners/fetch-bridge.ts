@@ -1,0 +1,39 @@
+// The Fetch bridge: toFetchHandler(app) served over node:http by @hono/node-server.
+import type { AddressInfo } from "node:net";
+import { serve, type Http2Bindings, type HttpBindings } from "@hono/node-server";
+import { memorySink } from "tsgi";
+import { toFetchHandler } from "tsgi/fetch";
+import app from "../corpus-app.js";
+import { linesOf } from "../fronts.js";
+import type { Runner } from "../runner.js";
+
+const runner: Runner = {
+  name: "Fetch bridge (toFetchHandler on @hono/node-server)",
+  binaries: [],
+  added: [],
+  signalsTruncation: true,
+  oneProcess: true,
+  async start() {
+    const log = memorySink();
+    const handler = toFetchHandler(app, { errors: log });
+    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const started = serve({
+        fetch: (request, env: HttpBindings | Http2Bindings) =>
+          handler(request, { remoteAddr: env.incoming.socket.remoteAddress ?? "", remotePort: String(env.incoming.socket.remotePort ?? "") }),
+        hostname: "127.0.0.1",
+        port: 0,
+      }, () => resolve(started));
+    });
+    const port = (server.address() as AddressInfo).port;
+    return {
+      port,
+      script: "",
+      log: linesOf(log),
+      stop: () => new Promise<void>((resolve) => {
+        if ("closeAllConnections" in server) server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+    };
+  },
+};
+export default runner;
