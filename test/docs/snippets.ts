@@ -54,3 +54,19 @@ export function liveSnippet(name: string, root = "."): Snippet {
 
 /** The live snippets deploy-live.test.ts runs; a live marker naming anything else fails the snippet test. */
 export const LIVE_SNIPPETS = ["nginx-proxy", "apache-proxy-http", "apache-htaccess-cgi", "lighttpd-cgi"] as const;
+
+/** The framework pages whose `ts` blocks marked `<!-- checked: run -->` are compiled and run. */
+export function frameworkPages(root = "."): string[] {
+  return readdirSync(join(root, "docs/framework")).filter((name) => name.endsWith(".md")).sort().map((name) => `docs/framework/${name}`);
+}
+
+/** A marker saying a `ts` block is a whole module that framework-snippets.test.ts compiles with tsc and runs. */
+export const RUN_MARKER = "<!-- checked: run -->";
+
+/** The `ts` blocks of the framework pages marked {@link RUN_MARKER}. */
+export function runnableSnippets(root = "."): Snippet[] {
+  return frameworkPages(root).flatMap((page) => {
+    const lines = readFileSync(join(root, page), "utf8").split("\n");
+    return snippetsOf(page, root).filter((snippet) => snippet.language === "ts" && (lines[snippet.line - 2] ?? "").trim() === RUN_MARKER);
+  });
+}
