@@ -26,17 +26,6 @@ export function positiveInteger(protocol: string, name: string, value: number | 
   return value;
 }
 
-/** Options every socket server (FastCGI, SCGI) takes besides the common {@link ServerOptions}. */
-export interface SocketServerOptions extends ServerOptions {
-  /**
-   * Permissions of a unix socket file (e.g. `0o660` so a web server in the same group can connect).
-   * Default: as created (the umask applies). Ignored for TCP and fd binds.
-   */
-  socketMode?: number;
-  /** Most concurrent connections; further connections are closed at once. */
-  maxConns?: number;
-}
-
 /** Checks `socketMode` (permission bits, 0 to 0o777); throws naming the option. */
 export function checkSocketMode(protocol: string, mode: number | undefined): number | undefined {
   if (mode !== undefined && (!Number.isInteger(mode) || mode < 0 || mode > 0o777)) {
@@ -191,7 +180,7 @@ export class SocketServer<C extends Drainable> {
   }
 
   /** Listens on `options.bind` (default: loopback, the protocol's port) and returns the running server. */
-  async listen(options: SocketServerOptions): Promise<RunningServer> {
+  async listen(options: ServerOptions & { socketMode?: number | undefined }): Promise<RunningServer> {
     const spec = this.#spec;
     const target = listenTarget(options.bind, spec.defaultPort);
     await listenOn(this.#server, target, { protocol: spec.protocol, socketMode: options.socketMode });

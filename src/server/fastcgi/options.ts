@@ -1,9 +1,15 @@
 /** Options of the FastCGI server. @module */
 import { Role } from "../../protocol/fastcgi/index.js";
-import { checkSocketMode, positiveInteger, type SocketServerOptions } from "../socket-server.js";
+import { checkSocketMode, positiveInteger } from "../socket-server.js";
+import type { ServerOptions } from "../types.js";
 
 /** Options for {@link serveFastCgi}; every limit is enforced and advertised truthfully through GET_VALUES. */
-export interface FastCgiServerOptions extends SocketServerOptions {
+export interface FastCgiServerOptions extends ServerOptions {
+  /**
+   * Permissions of a unix socket file (e.g. `0o660` so a web server in the same group can connect).
+   * Default: as created (the umask applies). Ignored for TCP and fd binds.
+   */
+  socketMode?: number;
   /** Most concurrent connections (FCGI_MAX_CONNS; default 1024). Further connections are closed at once. */
   maxConns?: number;
   /** Most concurrent requests over all connections (FCGI_MAX_REQS; default 4096). Past it, END_REQUEST OVERLOADED. */

@@ -1,8 +1,14 @@
 /** Options of the SCGI server. @module */
-import { checkSocketMode, positiveInteger, type SocketServerOptions } from "../socket-server.js";
+import { checkSocketMode, positiveInteger } from "../socket-server.js";
+import type { ServerOptions } from "../types.js";
 
 /** Options for {@link serveScgi}. */
-export interface ScgiServerOptions extends SocketServerOptions {
+export interface ScgiServerOptions extends ServerOptions {
+  /**
+   * Permissions of a unix socket file (e.g. `0o660` so a web server in the same group can connect).
+   * Default: as created (the umask applies). Ignored for TCP and fd binds.
+   */
+  socketMode?: number;
   /** Largest request header netstring (default 64 KiB); larger is refused before it is buffered. */
   maxHeaderBytes?: number;
   /** Most header pairs (default 1000). */
