@@ -19,6 +19,11 @@
  */
 import { createHash } from "node:crypto";
 import { HttpError, readText, type App, type Env, type Middleware, type Reply } from "tsgi";
+import { rotateCsrfToken } from "./csrf.js";
+import { encodeLocation } from "./lib/header-value.js";
+import { clientAddress, rateLimiter, tooManyRequests, type Limiter } from "./rate-limit.js";
+import { memoryRateStore } from "./rate-limit/memory-store.js";
+import type { RateDecision, RateStore } from "./rate-limit/store.js";
 import { getSession } from "./session.js";
 
 /** The least an authenticated user has: an id, optionally roles. */
@@ -154,17 +159,23 @@ export function tokenTable<U extends User>(tokens: Record<string, U>): (token: s
 }
 
 /**
- * Logs a user in on the session: issues a new session id (against session fixation), stores the user
- * id and sets `env["tsgi.user"]`. Needs `sessions()` around the app.
+ * Logs a user in on the session: issues a new session id (against session fixation), a new CSRF secret
+ * (so a token from before the login, possibly an attacker's, stops working), stores the user id and sets
+ * `env["tsgi.user"]`. Needs `sessions()` around the app.
  */
 export function login(env: Env, user: User): void {
   const session = getSession(env);
   session.regenerate();
+  rotateCsrfToken(env);
   session.set(SESSION_USER, user.id);
   setUser(env, user, "Form");
 }
 
-/** Logs out: destroys the session, server state included, so replaying the old cookie fails. */
+/**
+ * Logs out, finally: destroys the session, so replaying the old cookie fails — a store session is
+ * deleted (and a request of it still in flight cannot write it back), a cookie session's id is revoked
+ * (see `revocations` in tsgi/middleware/session) and the cookie is cleared or replaced.
+ */
 export function logout(env: Env): void {
   getSession(env).destroy();
   delete env[USER_KEY];
@@ -192,11 +203,22 @@ export function sessionUser<U extends User>(options: SessionUserOptions<U>): Mid
   };
 }
 
-/** A local path safe to redirect to: one leading `/`, no scheme-relative `//` or `/\`, no control characters. */
+/**
+ * A local path safe to redirect to, ready for a `Location` header, or `fallback`: it must start with one
+ * `/` (no scheme-relative `//` or `/\`) and hold no control characters or backslashes; what a URL may not
+ * hold as it is (non-ASCII, spaces, quotes) is percent-encoded, so request data never becomes header
+ * syntax (`/\u010d\u010a` → `/%C4%8D%C4%8A`, not CR LF).
+ *
+ * @example
+ * ```ts
+ * safeRedirect("/books?q=café");        // "/books?q=caf%C3%A9"
+ * safeRedirect("//evil.example", "/");   // "/"
+ * ```
+ */
 export function safeRedirect(target: string | null | undefined, fallback = "/"): string {
   if (typeof target !== "string" || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) return fallback;
-  if (/[\u0000-\u001f\u007f\\]/.test(target) || target.length > 2048) return fallback;
-  return target;
+  if (/[\u0000-\u001f\u007f-\u009f\\]/.test(target) || target.length > 2048) return fallback;
+  return encodeLocation(target);
 }
 
 /** Options for {@link formLogin}. */
@@ -211,21 +233,86 @@ export interface FormLoginOptions<U extends User> {
   redirect?: string;
   /** Form field names. Defaults `username`, `password`, `next`. */
   fields?: { username?: string; password?: string; next?: string };
+  /**
+   * Throttling of login attempts, on by default: see {@link LoginLimits}. `false` turns it off — only
+   * when something in front (the web server, a `rateLimit()` outside) already throttles `path`.
+   */
+  limits?: LoginLimits | false;
+}
+
+/** One limit: `limit` attempts per `windowMs`. */
+export interface AttemptLimit {
+  limit: number;
+  windowMs: number;
 }
 
 /**
- * Form login and logout endpoints. A POST to `path` with urlencoded `username` and `password`: on
- * success logs in ({@link login}) and redirects (303) to the form's `next` if it is a local path,
- * else to `redirect`; on failure flashes "wrong username or password" and redirects back to the form
- * (GET `path?next=...`). A POST to `logoutPath` logs out and redirects to `redirect`. Put `csrf()`
- * outside it, and `sessions()` outside that.
+ * How `formLogin` throttles guessing: every POST to the login path counts against the username (case-
+ * and width-insensitive) and the client address (`clientAddress`: IPv6 by /64); over either limit the
+ * form gets 429 with `Retry-After` and the password is not even checked. A successful login clears its
+ * username's count (not the address's).
+ */
+export interface LoginLimits {
+  /** Default 10 attempts per 15 minutes. `false`: no per-username limit. */
+  perUser?: AttemptLimit | false;
+  /** Default 50 attempts per 15 minutes. `false`: no per-address limit. */
+  perAddress?: AttemptLimit | false;
+  /**
+   * Where attempts are counted. Default one `memoryRateStore()` per `formLogin`: one process. Behind a
+   * pool, CGI or several machines pass a shared store (`redisRateStore()`), or the limits multiply.
+   */
+  store?: RateStore;
+  /** When the store fails: let attempts through (true) or answer 503 (false, the default). */
+  failOpen?: boolean;
+}
+
+const FIFTEEN_MINUTES = 15 * 60_000;
+
+function loginThrottle(limits: LoginLimits | false | undefined): ((env: Env, username: string) => Promise<Reply | undefined>) & { succeeded(username: string): Promise<void> } {
+  if (limits === false) return Object.assign(async () => undefined, { succeeded: async () => {} });
+  const store = limits?.store ?? memoryRateStore();
+  const make = (limit: AttemptLimit | false | undefined, fallback: AttemptLimit, name: string): Limiter | undefined =>
+    limit === false ? undefined : rateLimiter({ ...(limit ?? fallback), store, name });
+  const perUser = make(limits?.perUser, { limit: 10, windowMs: FIFTEEN_MINUTES }, "login-user");
+  const perAddress = make(limits?.perAddress, { limit: 50, windowMs: FIFTEEN_MINUTES }, "login-addr");
+  const userKey = (username: string): string => username.normalize("NFKC").toLowerCase();
+  const check = async (env: Env, username: string): Promise<Reply | undefined> => {
+    let decisions: Array<RateDecision | undefined>;
+    try {
+      decisions = await Promise.all([perAddress?.hit(clientAddress(env)), username === "" ? undefined : perUser?.hit(userKey(username))]);
+    } catch (error) {
+      env["tsgi.errors"].write(`tsgi login rate limit store failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (limits?.failOpen === true) return undefined;
+      throw new HttpError(503, "logging in is unavailable for a moment; try again shortly", { expose: true, headers: [["retry-after", "5"]], cause: error });
+    }
+    const refused = decisions.filter((decision) => decision !== undefined && !decision.allowed) as RateDecision[];
+    if (refused.length === 0) return undefined;
+    return tooManyRequests(Math.max(...refused.map((decision) => decision.retryAfter)), "too many login attempts");
+  };
+  return Object.assign(check, { succeeded: async (username: string) => { await perUser?.reset(userKey(username)).catch(() => undefined); } });
+}
+
+/**
+ * Form login and logout endpoints. A POST to `path` with urlencoded `username` and `password`: over the
+ * attempt limits ({@link LoginLimits}, on by default) 429 with `Retry-After`; on success logs in
+ * ({@link login}) and redirects (303) to the form's `next` if it is a local path, else to `redirect`; on
+ * failure flashes "wrong username or password" and redirects back to the form (GET `path?next=...`). A
+ * POST to `logoutPath` logs out ({@link logout}) and redirects to `redirect`. Put `csrf()` outside it,
+ * `sessions()` outside that, and `proxyFix()` outermost when behind a proxy (the limits key on the
+ * client address).
+ *
+ * @example
+ * ```ts
+ * formLogin({ authenticate, limits: { store: redisRateStore({ url: process.env.REDIS_URL! }) } })
+ * ```
  */
 export function formLogin<U extends User>(options: FormLoginOptions<U>): Middleware {
   const path = options.path ?? "/login";
   const logoutPath = options.logoutPath ?? "/logout";
   const home = safeRedirect(options.redirect ?? "/");
   const field = { username: "username", password: "password", next: "next", ...options.fields };
-  const redirect = (env: Env, target: string): Reply => ({ status: 303, headers: [["location", env.SCRIPT_NAME + target], ["cache-control", "no-store"]], body: "" });
+  const throttle = loginThrottle(options.limits);
+  const redirect = (env: Env, target: string): Reply => ({ status: 303, headers: [["location", encodeLocation(env.SCRIPT_NAME + target)], ["cache-control", "no-store"]], body: "" });
   return (app: App): App => async (env: Env): Promise<Reply> => {
     if (env.REQUEST_METHOD !== "POST" || (env.PATH_INFO !== path && env.PATH_INFO !== logoutPath)) return app(env);
     if (env.PATH_INFO === logoutPath) {
@@ -240,12 +327,15 @@ export function formLogin<U extends User>(options: FormLoginOptions<U>): Middlew
     const next = safeRedirect(form.get(field.next), home);
     const username = form.get(field.username) ?? "";
     const password = form.get(field.password) ?? "";
+    const throttled = await throttle(env, username.slice(0, 256));
+    if (throttled !== undefined) return throttled;
     const user = username === "" || password === "" || username.length > 256 || password.length > 1024
       ? undefined : await options.authenticate(username, password, env);
     if (user === undefined) {
       getSession(env).flash("wrong username or password", "error");
       return redirect(env, `${path}?${new URLSearchParams({ [field.next]: next }).toString()}`);
     }
+    await throttle.succeeded(username);
     login(env, user);
     return redirect(env, next);
   };
@@ -260,11 +350,17 @@ export interface GuardOptions {
 function anonymous(env: Env, options: GuardOptions): Reply {
   if (options.loginPath === undefined) return text(401, "log in to see this page");
   const wanted = env.PATH_INFO + (env.QUERY_STRING !== "" ? "?" + env.QUERY_STRING : "");
-  return { status: 303, headers: [["location", `${env.SCRIPT_NAME}${options.loginPath}?next=${encodeURIComponent(wanted)}`]], body: "" };
+  return { status: 303, headers: [["location", encodeLocation(`${env.SCRIPT_NAME}${options.loginPath}?${new URLSearchParams({ next: wanted }).toString()}`)]], body: "" };
+}
+
+function checkGuard(options: GuardOptions): void {
+  const path = options.loginPath;
+  if (path !== undefined && safeRedirect(path, "") !== path) throw new TypeError(`loginPath ${JSON.stringify(path)} must be a local path like "/login": one leading "/", ASCII, no spaces or controls`);
 }
 
 /** Lets only authenticated requests through: 401 (or a redirect to the login page) otherwise. */
 export function requireUser(options: GuardOptions = {}): Middleware {
+  checkGuard(options);
   return (app: App): App => (env: Env) => (getUser(env) === undefined ? anonymous(env, options) : app(env));
 }
 
@@ -272,6 +368,7 @@ export function requireUser(options: GuardOptions = {}): Middleware {
 export function requireRole(roles: string | readonly string[], options: GuardOptions = {}): Middleware {
   const wanted = typeof roles === "string" ? [roles] : [...roles];
   if (wanted.length === 0) throw new TypeError("requireRole needs at least one role");
+  checkGuard(options);
   return (app: App): App => (env: Env) => {
     const user = getUser(env);
     if (user === undefined) return anonymous(env, options);

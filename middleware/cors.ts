@@ -28,7 +28,17 @@ export interface CorsOptions {
   maxAge?: number;
 }
 
-/** CORS middleware: preflight (`OPTIONS` with `Access-Control-Request-Method`) is answered here with 204. */
+// A serialized origin (RFC 6454 6.2) as browsers send it: ASCII scheme://host[:port], or "null".
+const ORIGIN = /^(?:null|[a-z][a-z0-9+.-]*:\/\/(?:\[[0-9a-f:.]+\]|[a-z0-9._~!$&'()*+,;=%-]+)(?::\d{1,5})?)$/i;
+// A comma-separated list of header names (RFC 9110 tokens).
+const HEADER_NAMES = /^[A-Za-z0-9!#$%&'*+.^_`|~, \t-]{0,1024}$/;
+
+/**
+ * CORS middleware: preflight (`OPTIONS` with `Access-Control-Request-Method`) is answered here with 204.
+ * What the request sends is reflected only when well-formed: an `Origin` that is not a serialized
+ * origin (`scheme://host[:port]`, ASCII) is never allowed, and requested headers that are not a list
+ * of header names are not echoed.
+ */
 export function cors(options: CorsOptions): Middleware {
   const { origins } = options;
   const credentials = options.credentials ?? false;
@@ -39,8 +49,12 @@ export function cors(options: CorsOptions): Middleware {
   })) : undefined;
   const methods = (options.methods ?? ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]).join(", ");
   const maxAge = String(options.maxAge ?? 600);
-  const allowed = (origin: string, env: Env): boolean =>
-    origins === "*" || (list !== undefined ? list.has(origin.toLowerCase()) : (origins as (o: string, e: Env) => boolean)(origin, env));
+  for (const [name, names] of Object.entries({ methods: options.methods, allowHeaders: options.allowHeaders, exposeHeaders: options.exposeHeaders })) {
+    if (names !== undefined && !HEADER_NAMES.test(names.join(", "))) throw new TypeError(`cors ${name} must be header names or methods (tokens); got ${JSON.stringify(names)}`);
+  }
+  // Only a well-formed origin is ever reflected into a header, whatever a predicate says.
+  const allowed = (origin: string, env: Env): boolean => ORIGIN.test(origin)
+    && (origins === "*" || (list !== undefined ? list.has(origin.toLowerCase()) : (origins as (o: string, e: Env) => boolean)(origin, env)));
 
   const originHeaders = (origin: string): HeaderList => {
     const headers: HeaderList = [["access-control-allow-origin", origins === "*" ? "*" : origin]];
@@ -55,7 +69,7 @@ export function cors(options: CorsOptions): Middleware {
       const vary: [string, string] = ["vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"];
       if (!allowed(origin, env)) return { status: 403, headers: [["content-type", "text/plain; charset=utf-8"], vary], body: `origin ${origin} may not call this API\n` };
       const requested = env.HTTP_ACCESS_CONTROL_REQUEST_HEADERS;
-      const allowHeaders = options.allowHeaders?.join(", ") ?? (requested !== undefined && /^[\w\s,-]*$/.test(requested) ? requested : undefined);
+      const allowHeaders = options.allowHeaders?.join(", ") ?? (requested !== undefined && HEADER_NAMES.test(requested) ? requested : undefined);
       const headers: HeaderList = [...originHeaders(origin), ["access-control-allow-methods", methods], ["access-control-max-age", maxAge], vary];
       if (allowHeaders !== undefined && allowHeaders !== "") headers.push(["access-control-allow-headers", allowHeaders]);
       return { status: 204, headers, body: "" };

@@ -46,6 +46,20 @@ export function csrfToken(env: Env): string {
   return (make as () => string)();
 }
 
+/**
+ * Drops the session's CSRF secret, so tokens issued so far stop working and the next page gets new
+ * ones. `login()` calls it: a token an attacker obtained for the anonymous session is worthless once
+ * the victim has logged in. Needs `sessions()` around the app.
+ *
+ * @example
+ * ```ts
+ * session.regenerate(); rotateCsrfToken(env); // on any change of privilege
+ * ```
+ */
+export function rotateCsrfToken(env: Env): void {
+  getSession(env).delete(SECRET_KEY);
+}
+
 function secretOf(env: Env, create: boolean): Buffer | undefined {
   const session = getSession(env);
   const stored = session.get<string>(SECRET_KEY);

@@ -4,7 +4,9 @@
  * old hashes ({@link needsRehash}).
  *
  * The default cost is OWASP's scrypt recommendation (N=2^17, r=8, p=1: 128 MiB, about half a second
- * here), run on libuv's thread pool so the event loop keeps serving.
+ * here), run on libuv's thread pool so the event loop keeps serving. At most half of that pool hashes at
+ * once ({@link configureHashing}), so file reads and DNS lookups, which need the same threads, keep moving
+ * while many logins arrive, and hashing memory stays bounded.
  *
  * @example
  * ```ts
@@ -15,6 +17,7 @@
  * @module
  */
 import { randomBytes, scrypt, type ScryptOptions } from "node:crypto";
+import { HttpError } from "tsgi";
 import { safeEqual } from "./lib/bytes.js";
 
 /** scrypt cost: N = 2^logN, block size r, parallelism p. */
@@ -37,7 +40,58 @@ function checkCost(cost: ScryptCost): void {
   if (!Number.isInteger(cost.p) || cost.p < 1 || cost.p > 16) throw new RangeError(`scrypt p must be an integer from 1 to 16; got ${cost.p}`);
 }
 
+/** How much hashing may run at once; {@link configureHashing} changes it. */
+export interface HashingLimits {
+  /** scrypt computations at once. Default half of libuv's thread pool (`UV_THREADPOOL_SIZE`, 4): 2. */
+  concurrency: number;
+  /** Hashes waiting for a turn; beyond it `verifyPassword` and `hashPassword` reject with a 503 HttpError. Default 64. */
+  maxQueue: number;
+}
+
+// The thread pool is one per process, so this limit is too (it holds no request state).
+const limits: HashingLimits = { concurrency: Math.max(1, Math.floor((Number(process.env.UV_THREADPOOL_SIZE) || 4) / 2)), maxQueue: 64 };
+let running = 0;
+const waiting: Array<() => void> = [];
+
+/**
+ * Sets how many scrypt computations run at once in this process and how many may wait. Raise
+ * `UV_THREADPOOL_SIZE` (before Node starts) together with `concurrency` to hash more at once.
+ *
+ * @example
+ * ```ts
+ * configureHashing({ concurrency: 4, maxQueue: 256 }); // with UV_THREADPOOL_SIZE=8
+ * ```
+ */
+export function configureHashing(changes: Partial<HashingLimits>): HashingLimits {
+  const next = { ...limits, ...changes };
+  if (!Number.isInteger(next.concurrency) || next.concurrency < 1) throw new RangeError(`hashing concurrency must be a positive integer; got ${String(next.concurrency)}`);
+  if (!Number.isInteger(next.maxQueue) || next.maxQueue < 0) throw new RangeError(`hashing maxQueue must be a whole number; got ${String(next.maxQueue)}`);
+  Object.assign(limits, next);
+  while (running < limits.concurrency && waiting.length > 0) {
+    running++;
+    (waiting.shift() as () => void)();
+  }
+  return { ...limits };
+}
+
+async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  if (running < limits.concurrency) running++;
+  else if (waiting.length >= limits.maxQueue) throw new HttpError(503, "too many password checks at once; try again shortly", { expose: true, headers: [["retry-after", "2"]] });
+  else await new Promise<void>((resolve) => waiting.push(resolve)); // the slot is handed over by release
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next !== undefined) next();
+    else running--;
+  }
+}
+
 function derive(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
+  return inTurn(() => deriveNow(password, salt, cost));
+}
+
+function deriveNow(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
   const N = 2 ** cost.logN;
   // Node refuses more than 32 MiB by default; scrypt needs about 128 * N * r * p bytes.
   const options: ScryptOptions = { N, r: cost.r, p: cost.p, maxmem: 128 * N * cost.r * cost.p + 16 * 1024 * 1024 };

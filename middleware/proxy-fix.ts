@@ -6,12 +6,14 @@
  * @example
  * ```ts
  * import { proxyFix } from "tsgi/middleware/proxy-fix";
- * // one nginx in front that sets X-Forwarded-For, -Proto and -Host:
+ * // one nginx on this machine that sets X-Forwarded-For, -Proto and -Host:
  * export default proxyFix({ for: 1, proto: 1, host: 1 })(app);
+ * // a load balancer on the private network:
+ * export const behindLb = proxyFix({ proxies: ["10.0.0.0/8"] })(app);
  * ```
  * @module
  */
-import { isIP } from "node:net";
+import { BlockList, isIP } from "node:net";
 import type { App, Env, Middleware } from "tsgi";
 
 /** How many proxies set each header (0 = ignore the header). */
@@ -26,8 +28,13 @@ export interface ProxyFixOptions {
   port?: number;
   /** X-Forwarded-Prefix → prepended to SCRIPT_NAME. Default 0. */
   prefix?: number;
-  /** Only believe headers when REMOTE_ADDR is one of these proxies. Default: any peer (the app must be reachable only through the proxy). */
-  proxies?: readonly string[];
+  /**
+   * Which peers (REMOTE_ADDR) are believed. Default `"loopback"`: 127.0.0.0/8, ::1 and unix-socket peers
+   * (REMOTE_ADDR empty) — a proxy on the same machine. A list of addresses and CIDR ranges widens it
+   * (`["loopback", "10.0.0.0/8", "fd00::/8"]`; `"unix"` for unix-socket peers alone). `"any"` believes
+   * every peer: only when nothing but the proxy can reach the app. Headers from other peers are ignored.
+   */
+  proxies?: "loopback" | "any" | readonly string[];
 }
 
 /** The env key holding the values before the fix: `{ REMOTE_ADDR, HTTP_HOST, ... }`. */
@@ -43,13 +50,52 @@ function trusted(header: string | undefined, hops: number): string | undefined {
 const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,253})|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
 const PREFIX = /^(?:\/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+\/?$/;
 
-/** Trusts forwarded headers from `for`/`proto`/`host`/`port`/`prefix` proxies. Malformed values are ignored. */
+/** The peers `proxies` names, as a test of REMOTE_ADDR; throws naming a malformed entry. */
+function trustedPeers(proxies: ProxyFixOptions["proxies"]): (address: string) => boolean {
+  if (proxies === "any") return () => true;
+  const entries = proxies === undefined || proxies === "loopback" ? ["loopback"] : proxies;
+  if (typeof entries === "string" || !Array.isArray(entries)) throw new TypeError(`proxyFix proxies must be "loopback", "any" or a list of addresses and CIDR ranges; got ${JSON.stringify(proxies)}`);
+  const list = new BlockList();
+  let unix = false;
+  for (const entry of entries) {
+    if (entry === "loopback") {
+      list.addSubnet("127.0.0.0", 8, "ipv4");
+      list.addAddress("::1", "ipv6");
+      unix = true;
+      continue;
+    }
+    if (entry === "unix") {
+      unix = true;
+      continue;
+    }
+    const [address = "", bits, extra] = String(entry).split("/");
+    const family = isIP(address);
+    const prefix = bits === undefined ? undefined : Number(bits);
+    if (family === 0 || extra !== undefined || (prefix !== undefined && (!/^\d{1,3}$/.test(bits as string) || prefix > (family === 4 ? 32 : 128)))) {
+      throw new TypeError(`proxyFix proxies entry ${JSON.stringify(entry)} is not an IP address, a CIDR range like "10.0.0.0/8", "loopback" or "unix"`);
+    }
+    const type = family === 4 ? "ipv4" : "ipv6";
+    if (prefix === undefined) list.addAddress(address, type);
+    else list.addSubnet(address, prefix, type);
+  }
+  return (address) => {
+    if (address === "") return unix;
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] ?? address;
+    const family = isIP(mapped);
+    return family !== 0 && list.check(mapped, family === 4 ? "ipv4" : "ipv6");
+  };
+}
+
+/**
+ * Trusts forwarded headers from `for`/`proto`/`host`/`port`/`prefix` proxies, when the request comes
+ * from a trusted peer (`proxies`; by default only this machine). Malformed values are ignored.
+ */
 export function proxyFix(options: ProxyFixOptions = {}): Middleware {
   const hops = { for: options.for ?? 1, proto: options.proto ?? 1, host: options.host ?? 0, port: options.port ?? 0, prefix: options.prefix ?? 0 };
   for (const [name, count] of Object.entries(hops)) if (!Number.isInteger(count) || count < 0) throw new TypeError(`proxyFix ${name} must be a whole number of proxies; got ${String(count)}`);
-  const proxies = options.proxies === undefined ? undefined : new Set(options.proxies);
+  const believed = trustedPeers(options.proxies);
   return (app: App): App => (env: Env) => {
-    if (proxies !== undefined && !proxies.has(env.REMOTE_ADDR)) return app(env);
+    if (!believed(env.REMOTE_ADDR)) return app(env);
     const original: Record<string, string | undefined> = {
       REMOTE_ADDR: env.REMOTE_ADDR, HTTP_HOST: env.HTTP_HOST, SERVER_NAME: env.SERVER_NAME, SERVER_PORT: env.SERVER_PORT,
       SCRIPT_NAME: env.SCRIPT_NAME, HTTPS: env.HTTPS, "tsgi.url_scheme": env["tsgi.url_scheme"],

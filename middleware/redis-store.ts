@@ -14,12 +14,15 @@
  * ```
  * @module
  */
+import { lazyClient, withTimeout } from "./lib/redis.js";
 import { isStoredSession, type Store, type StoredSession } from "./session/store.js";
 
 /** The part of an ioredis client the store uses. */
 export interface RedisClient {
   get(key: string): Promise<string | null>;
   set(key: string, value: string, mode: "PX", milliseconds: number): Promise<unknown>;
+  /** `SET key value PX ms XX`: only when the key exists; null when it does not. */
+  set(key: string, value: string, mode: "PX", milliseconds: number, condition: "XX"): Promise<unknown>;
   pexpire(key: string, milliseconds: number): Promise<number>;
   del(key: string): Promise<number>;
   quit?(): Promise<unknown>;
@@ -34,34 +37,22 @@ export type RedisStoreOptions = ({ client: RedisClient; url?: never } | { url: s
   timeoutMs?: number;
 };
 
-function withTimeout<T>(operation: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`redis ${what} took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([operation, limit]).finally(() => clearTimeout(timer));
-}
-
 /**
  * A {@link Store} in Redis: one string key per session holding JSON, with a TTL that follows the
- * session's expiry (`SET ... PX`) and is pushed back on each use (`PEXPIRE`). A Redis error or timeout
- * rejects, and the session middleware answers 503.
+ * session's expiry (`SET ... PX`) and is pushed back on each use (`PEXPIRE`). Updates of an existing
+ * session use `SET ... XX`, so a request still in flight when its session is logged out elsewhere cannot
+ * bring it back. A Redis error or timeout rejects, and the session middleware answers 503.
  */
 export function redisStore(options: RedisStoreOptions): Store & { connect(): Promise<void>; close(): Promise<void> } {
   const prefix = options.prefix ?? "tsgi:session:";
   const timeoutMs = options.timeoutMs ?? 2000;
-  let client: Promise<RedisClient> | undefined = options.client !== undefined ? Promise.resolve(options.client) : undefined;
-  const owned = options.client === undefined;
-  const ready = (): Promise<RedisClient> => {
-    if (client === undefined) {
-      client = connectUrl(options.url as string);
-      client.catch(() => { client = undefined; }); // retry the connection on the next request
-    }
-    return client;
-  };
+  const given = options.client;
+  const lazy = given === undefined ? lazyClient<RedisClient>(options.url as string, "redisStore") : undefined;
+  const ready = (): Promise<RedisClient> => (given !== undefined ? Promise.resolve(given) : (lazy as { ready(): Promise<RedisClient> }).ready());
   // Connecting is bounded by the client's own connect timeout; the command alone races timeoutMs.
   const run = async <T>(what: string, command: (redis: RedisClient) => Promise<T>): Promise<T> =>
     withTimeout(command(await ready()), timeoutMs, what);
+  const px = (ttlMs: number): number => Math.max(1, Math.ceil(ttlMs));
   return {
     async get(id) {
       const json = await run("GET", (redis) => redis.get(prefix + id));
@@ -74,10 +65,13 @@ export function redisStore(options: RedisStoreOptions): Store & { connect(): Pro
       }
     },
     async set(id, value: StoredSession, ttlMs) {
-      await run("SET", (redis) => redis.set(prefix + id, JSON.stringify(value), "PX", Math.max(1, Math.ceil(ttlMs))));
+      await run("SET", (redis) => redis.set(prefix + id, JSON.stringify(value), "PX", px(ttlMs)));
+    },
+    async replace(id, value: StoredSession, ttlMs) {
+      return (await run("SET XX", (redis) => redis.set(prefix + id, JSON.stringify(value), "PX", px(ttlMs), "XX"))) !== null;
     },
     async touch(id, ttlMs) {
-      await run("PEXPIRE", (redis) => redis.pexpire(prefix + id, Math.max(1, Math.ceil(ttlMs))));
+      await run("PEXPIRE", (redis) => redis.pexpire(prefix + id, px(ttlMs)));
     },
     async destroy(id) {
       await run("DEL", (redis) => redis.del(prefix + id));
@@ -87,25 +81,7 @@ export function redisStore(options: RedisStoreOptions): Store & { connect(): Pro
       await ready();
     },
     async close() {
-      if (!owned || client === undefined) return;
-      const redis = await client.catch(() => undefined);
-      await redis?.quit?.().catch(() => redis.disconnect?.());
+      await lazy?.close();
     },
   };
-}
-
-async function connectUrl(url: string): Promise<RedisClient> {
-  const module = await import("ioredis").catch((error: unknown) => {
-    throw new Error("redisStore({ url }) needs the ioredis package: npm install ioredis (or pass { client })", { cause: error });
-  });
-  // No offline queue: while Redis is down, commands fail at once (→ 503) instead of piling up.
-  const redis = new module.Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: true });
-  redis.on("error", () => { /* reported through the failing command */ });
-  try {
-    await redis.connect();
-  } catch (error) {
-    redis.disconnect(); // stop its reconnect loop: the next request makes a fresh client
-    throw error;
-  }
-  return redis as unknown as RedisClient;
 }

@@ -10,6 +10,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { App, Env, Middleware, Reply } from "tsgi";
+import { isHeaderValue } from "./lib/header-value.js";
 import { hasHeader } from "./lib/headers.js";
 
 /** The env key holding the request id. */
@@ -51,6 +52,7 @@ export function requestId(options: RequestIdOptions = {}): Middleware {
   return (app: App): App => async (env: Env): Promise<Reply> => {
     const incoming = trust ? env[envKey] : undefined;
     const id = typeof incoming === "string" && SAFE_ID.test(incoming) ? incoming : generate();
+    if (typeof id !== "string" || id === "" || !isHeaderValue(id)) throw new TypeError(`requestId generate() returned ${JSON.stringify(id)}: an id must be a non-empty string of printable characters (it is sent as the ${header} header)`);
     env[REQUEST_ID_KEY] = id;
     const reply = await app(env);
     if (hasHeader(reply.headers, header)) return reply;

@@ -18,6 +18,7 @@ import { randomBytes } from "node:crypto";
 import { HttpError, type App, type Env, type HeaderList, type Middleware, type Reply } from "tsgi";
 import { checkCookieOptions, MAX_COOKIE_BYTES, readCookie, setCookie, type CookieOptions } from "./lib/cookie.js";
 import { decodeCookie, deriveKeys, encodeCookie, type SecretKey } from "./session/codec.js";
+import { memoryStore } from "./session/memory-store.js";
 import { Session } from "./session/session.js";
 import { isStoredSession, type Store, type StoredSession } from "./session/store.js";
 
@@ -40,6 +41,14 @@ export interface SessionOptions {
   keys?: readonly SecretKey[];
   /** A server-side store. Absent: the session lives in the signed cookie itself. */
   store?: Store;
+  /**
+   * Cookie sessions: where logouts are remembered, so a cookie copied before a logout is refused
+   * afterwards (each cookie carries a random session id; `destroy()` revokes it until the cookie would
+   * have expired). Default a `memoryStore()` in this process: behind a pool, CGI or several machines pass
+   * a shared store (`redisStore()`), or every process must see the logout. `false` turns revocation off:
+   * a copied cookie then stays valid until `maxAge`.
+   */
+  revocations?: Store | false;
   /** Lifetime in seconds. Cookie sessions: since last (re)issue; store sessions: idle time. Default 14 days. */
   maxAge?: number;
   /** Cookie sessions: encrypt with AES-256-GCM so the client cannot read the values. Default false. */
@@ -86,29 +95,42 @@ interface Backend {
 
 type CheckedCookie = ReturnType<typeof checkCookieOptions>;
 
+const REVOKED = "revoked:";
+
 function cookieBackend(options: SessionOptions, cookie: CheckedCookie, maxAge: number): Backend {
   const keys = deriveKeys(options.keys ?? []);
   const encrypt = options.encrypt ?? false;
   const skew = options.clockSkew ?? 60;
+  const revocations = options.revocations === false ? undefined : options.revocations ?? memoryStore({ max: 100_000 });
   const issued = new WeakMap<Session, number>();
+  const revoked = async (env: Env, sid: string): Promise<boolean> =>
+    revocations !== undefined && (await guarded(env, revocations.get(REVOKED + sid))) !== undefined;
   return {
     async load(env, now) {
       const value = readCookie(env, cookie.name);
       const payload = value === undefined ? undefined : decodeCookie(keys, cookie.name, value, Math.floor(now / 1000), skew);
-      if (payload === undefined) return new Session({}, true);
-      const session = new Session(payload.data, false);
+      // With revocations on, a cookie without an id (made before ids existed) cannot be revoked: refuse it.
+      if (payload === undefined || (revocations !== undefined && (payload.sid === undefined || await revoked(env, payload.sid)))) return new Session({}, true);
+      const session = new Session(payload.data, false, payload.sid);
       issued.set(session, payload.issuedAt);
       return session;
     },
     async commit(env, session, headers, now) {
       const seconds = Math.floor(now / 1000);
+      const loadedId = session.isNew ? undefined : session.id;
+      if (session.destroyed && loadedId !== undefined && revocations !== undefined) {
+        // Outlives every cookie issued with this id so far: none is valid longer than maxAge (+ skew).
+        await guarded(env, revocations.set(REVOKED + loadedId, { data: {}, cookieIssuedAt: seconds }, (maxAge + skew) * 1000));
+      }
       if (session.empty && session.modified) {
         return session.isNew ? headers : [...headers, ["set-cookie", setCookie(env, cookie, "", 0)]];
       }
       const issuedAt = issued.get(session);
       const stale = issuedAt !== undefined && seconds - issuedAt > maxAge / 2;
       if (session.empty || !(session.modified || stale)) return headers;
-      const value = encodeCookie(keys, cookie.name, { data: session.toJSON(), issuedAt: seconds, expiresAt: seconds + maxAge }, encrypt);
+      if (session.regenerated || session.id === undefined) session.id = newSessionId();
+      else if (await revoked(env, session.id)) return headers; // logged out while this request ran: do not revive it
+      const value = encodeCookie(keys, cookie.name, { data: session.toJSON(), issuedAt: seconds, expiresAt: seconds + maxAge, sid: session.id }, encrypt);
       const header = setCookie(env, cookie, value, maxAge);
       if (header.length > MAX_COOKIE_BYTES) {
         throw new HttpError(500, `the session cookie would be ${header.length} bytes; browsers drop cookies over ${MAX_COOKIE_BYTES} bytes: keep less in the session or use a server-side store (sessions({ store }))`, { expose: false });
@@ -154,16 +176,26 @@ function storeBackend(store: Store, cookie: CheckedCookie, maxAge: number): Back
         await guarded(env, store.touch(oldId, ttl));
         return headers;
       }
-      let id = oldId;
-      if (id === undefined || session.regenerated) {
-        if (id !== undefined) await guarded(env, store.destroy(id));
-        id = newSessionId();
-        session.id = id;
+      const value: StoredSession = { data: session.toJSON(), cookieIssuedAt: seconds };
+      if (oldId !== undefined && !session.regenerated) {
+        // Only an entry that still exists is written: a logout meanwhile stays final.
+        if (!(await guarded(env, replaceExisting(store, oldId, value, ttl)))) return headers;
+        return [...headers, ["set-cookie", setCookie(env, cookie, oldId, maxAge)]];
       }
-      await guarded(env, store.set(id, { data: session.toJSON(), cookieIssuedAt: seconds }, ttl));
+      if (oldId !== undefined) await guarded(env, store.destroy(oldId));
+      const id = newSessionId();
+      session.id = id;
+      await guarded(env, store.set(id, value, ttl));
       return [...headers, ["set-cookie", setCookie(env, cookie, id, maxAge)]];
     },
   };
+}
+
+async function replaceExisting(store: Store, id: string, value: StoredSession, ttl: number): Promise<boolean> {
+  if (store.replace !== undefined) return store.replace(id, value, ttl);
+  if ((await store.get(id)) === undefined) return false;
+  await store.set(id, value, ttl);
+  return true;
 }
 
 /**

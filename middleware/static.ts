@@ -18,6 +18,7 @@ import { open, realpath, type FileHandle } from "node:fs/promises";
 import { join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { App, Env, HeaderList, Middleware, Reply } from "tsgi";
+import { encodeLocation } from "./lib/header-value.js";
 import { mimeType } from "./lib/mime.js";
 
 /** Options for {@link staticFiles}. */
@@ -135,8 +136,10 @@ export function staticFiles(options: StaticOptions): Middleware {
     let found = await locate(segments);
     if (found === "directory") {
       if (!relative.endsWith("/") && relative !== "") {
+        // Built from the clean segments: `//evil.example` must not come back as a scheme-relative URL.
+        const clean = `${env.SCRIPT_NAME.replace(/\/+$/, "")}${prefix}/${segments.join("/")}/`.replace(/^\/+/, "/");
         const query = env.QUERY_STRING !== "" ? "?" + env.QUERY_STRING : "";
-        return { status: 301, headers: [["location", encodeURI(env.SCRIPT_NAME + path + "/").replaceAll("?", "%3F") + query]], body: "" };
+        return { status: 301, headers: [["location", encodeLocation(clean.replaceAll("%", "%25").replaceAll("?", "%3F").replaceAll("#", "%23") + query)]], body: "" };
       }
       found = undefined;
       for (const name of index) {

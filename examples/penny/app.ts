@@ -17,17 +17,19 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { factory, stack, type App, type Middleware, type Service } from "tsgi";
 import { createApp, redirect, type Context } from "tsgi/framework";
-import { formLogin, getUser, safeRedirect, sessionUser } from "tsgi/middleware/auth";
+import { formLogin, getUser, safeRedirect, sessionUser, type LoginLimits } from "tsgi/middleware/auth";
 import { compress } from "tsgi/middleware/compress";
 import { csrf, csrfToken } from "tsgi/middleware/csrf";
 import { errorPages } from "tsgi/middleware/error-pages";
 import { logger } from "tsgi/middleware/logger";
 import { DEFAULT_COST, hashPassword, passwordAuthenticator, type ScryptCost } from "tsgi/middleware/password";
+import { redisRateStore, type RateStore } from "tsgi/middleware/rate-limit";
 import { redisStore } from "tsgi/middleware/redis-store";
 import { securityHeaders } from "tsgi/middleware/security-headers";
 import { getSession, sessions, type Store } from "tsgi/middleware/session";
 import { staticFiles } from "tsgi/middleware/static";
 import { Library } from "./library.js";
+import { sqliteRateStore } from "./sqlite-rate-store.js";
 import { sqliteStore } from "./sqlite-store.js";
 import { addPage, bookPage, home, loginPage, results, type BookDraft, type Frame } from "./views.js";
 
@@ -48,6 +50,8 @@ export interface PennyOptions {
   publicDir?: string | undefined;
   /** Session lifetime in seconds (idle). Default 8 hours. */
   sessionMaxAge?: number;
+  /** Login attempt limits (per username and per client address); default formLogin's. */
+  loginLimits?: Pick<LoginLimits, "perUser" | "perAddress">;
 }
 
 /**
@@ -190,6 +194,9 @@ export async function createPenny(options: PennyOptions): Promise<Service> {
   if (!library.hasAccount(user)) library.addAccount(user, await hashPassword(options.password ?? DEMO_PASSWORD, cost), ["keeper"]);
   const redis = options.redisUrl !== undefined && options.redisUrl !== "" ? redisStore({ url: options.redisUrl, prefix: "penny:session:" }) : undefined;
   const store: Store = redis ?? sqliteStore(library);
+  // Login attempts are counted where sessions live, so the limits hold across workers and machines.
+  const rateRedis = options.redisUrl !== undefined && options.redisUrl !== "" ? redisRateStore({ url: options.redisUrl, prefix: "penny:rate:" }) : undefined;
+  const attempts: RateStore = rateRedis ?? sqliteRateStore(library);
   const authenticate = passwordAuthenticator((name) => {
     const account = library.account(name);
     return account === undefined ? undefined : { user: { id: account.id, roles: account.roles }, hash: account.hash };
@@ -204,7 +211,7 @@ export async function createPenny(options: PennyOptions): Promise<Service> {
     sessions({ store, maxAge: options.sessionMaxAge ?? 8 * 3600, cookie: { name: "penny_session" } }),
     csrf(),
     sessionUser({ load: (id) => { const account = library.account(id); return account === undefined ? undefined : { id: account.id, roles: account.roles }; } }),
-    formLogin({ authenticate, redirect: "/" }),
+    formLogin({ authenticate, redirect: "/", limits: { store: attempts, ...options.loginLimits } }),
     pennyPages(library, options.password === undefined || options.password === DEMO_PASSWORD ? `Demo login: ${user} / ${DEMO_PASSWORD}` : undefined),
   );
   return {
@@ -216,6 +223,7 @@ export async function createPenny(options: PennyOptions): Promise<Service> {
     },
     shutdown: async () => {
       await redis?.close();
+      await rateRedis?.close();
       library.close();
     },
   };

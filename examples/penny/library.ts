@@ -33,12 +33,19 @@ CREATE TABLE IF NOT EXISTS sessions (
   expires_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions (expires_at);
+CREATE TABLE IF NOT EXISTS rate_hits (
+  key TEXT NOT NULL,
+  window INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (key, window)
+);
 `;
 
 /** `%`, `_` and `\` are literal in a search. */
 const likeEscape = (word: string): string => word.replace(/[\\%_]/g, (c) => "\\" + c);
 
-/** The database: books, users and (for the default session store) sessions. */
+/** The database: books, users and (for the default stores) sessions and login-attempt counts. */
 export class Library {
   readonly db: Database.Database;
 

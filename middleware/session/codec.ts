@@ -19,11 +19,15 @@ interface DerivedKey {
   encrypt: Buffer;
 }
 
-/** What a cookie carries: the data plus issue and expiry times in whole seconds since the epoch. */
+/**
+ * What a cookie carries: the data, issue and expiry times in whole seconds since the epoch, and the
+ * session's random id (what a logout revokes; absent in cookies made before ids were added).
+ */
 export interface Payload {
   data: Record<string, unknown>;
   issuedAt: number;
   expiresAt: number;
+  sid?: string | undefined;
 }
 
 /** Derives independent signing and encryption keys from each secret (HKDF-SHA256). Throws on weak secrets. */
@@ -47,7 +51,7 @@ const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 /** Encodes a payload as a cookie value with the newest key. */
 export function encodeCookie(keys: DerivedKey[], name: string, payload: Payload, encrypt: boolean): string {
-  const json = JSON.stringify({ d: payload.data, iat: payload.issuedAt, exp: payload.expiresAt });
+  const json = JSON.stringify({ d: payload.data, iat: payload.issuedAt, exp: payload.expiresAt, sid: payload.sid });
   const key = keys[0] as DerivedKey;
   if (!encrypt) {
     const body = "s1." + Buffer.from(json, "utf8").toString("base64url");
@@ -108,9 +112,10 @@ export function decodeCookie(keys: DerivedKey[], name: string, value: string, no
     return undefined;
   }
   if (typeof parsed !== "object" || parsed === null) return undefined;
-  const { d, iat, exp } = parsed as { d?: unknown; iat?: unknown; exp?: unknown };
+  const { d, iat, exp, sid } = parsed as { d?: unknown; iat?: unknown; exp?: unknown; sid?: unknown };
   if (typeof d !== "object" || d === null || Array.isArray(d)) return undefined;
   if (typeof iat !== "number" || typeof exp !== "number" || !Number.isFinite(iat) || !Number.isFinite(exp)) return undefined;
   if (exp <= nowSeconds || iat > nowSeconds + skewSeconds || exp < iat) return undefined;
-  return { data: d as Record<string, unknown>, issuedAt: iat, expiresAt: exp };
+  if (sid !== undefined && (typeof sid !== "string" || !/^[A-Za-z0-9_-]{22,43}$/.test(sid))) return undefined;
+  return { data: d as Record<string, unknown>, issuedAt: iat, expiresAt: exp, sid };
 }

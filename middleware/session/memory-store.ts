@@ -68,6 +68,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & { readonl
         entries.delete(oldest);
       }
     },
+    async replace(id, value, ttlMs) {
+      if (live(id) === undefined) return false;
+      entries.set(id, { json: JSON.stringify(value), expiresAt: now() + ttlMs });
+      return true;
+    },
     async touch(id, ttlMs) {
       const entry = live(id);
       if (entry !== undefined) entry.expiresAt = now() + ttlMs;

@@ -16,7 +16,14 @@ export interface Store {
   get(id: string): Promise<StoredSession | undefined>;
   /** Creates or replaces the entry, expiring `ttlMs` from now. */
   set(id: string, value: StoredSession, ttlMs: number): Promise<void>;
-  /** Pushes the expiry of an existing entry to `ttlMs` from now (refresh on use). */
+  /**
+   * Replaces an entry only if it exists, atomically; false when it is missing (destroyed by a logout, or
+   * expired). The session middleware writes back a loaded session with it, so a slow request of a session
+   * logged out meanwhile cannot bring it back. Without it the middleware checks with `get` first, which
+   * leaves a window of one round trip: implement it in every store you write.
+   */
+  replace?(id: string, value: StoredSession, ttlMs: number): Promise<boolean>;
+  /** Pushes the expiry of an existing entry to `ttlMs` from now (refresh on use); a missing entry stays missing. */
   touch(id: string, ttlMs: number): Promise<void>;
   /** Deletes the entry; deleting a missing entry is not an error. */
   destroy(id: string): Promise<void>;

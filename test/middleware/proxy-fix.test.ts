@@ -10,7 +10,7 @@ const show: App = (env) => ({
 
 describe("proxyFix", () => {
   it("takes the client address and scheme from one trusted proxy", async () => {
-    const reply = await request(proxyFix()(show), "GET", "/x", { remoteAddr: "10.0.0.1", headers: { "x-forwarded-for": "198.51.100.7, 203.0.113.9", "x-forwarded-proto": "https" } });
+    const reply = await request(proxyFix({ proxies: ["10.0.0.0/8"] })(show), "GET", "/x", { remoteAddr: "10.0.0.1", headers: { "x-forwarded-for": "198.51.100.7, 203.0.113.9", "x-forwarded-proto": "https" } });
     expect(reply.json()).toMatchObject({ addr: "203.0.113.9", scheme: "https", https: "on" });
   });
 
@@ -49,5 +49,33 @@ describe("proxyFix", () => {
   it("turns https off again when the proxy says http", async () => {
     const reply = await request(proxyFix()(show), "GET", "https://example.com/", { headers: { "x-forwarded-proto": "http" } });
     expect(reply.json()).toMatchObject({ scheme: "http", https: null });
+  });
+
+  it("by default believes only this machine: loopback and unix-socket peers (issue 12 item 10)", async () => {
+    const headers = { "x-forwarded-for": "198.51.100.7", "x-forwarded-proto": "https" };
+    const app = proxyFix()(show);
+    for (const peer of ["203.0.113.5", "10.0.0.1", "192.168.1.2", "2001:db8::1", "::ffff:10.0.0.1"]) {
+      expect((await request(app, "GET", "/", { remoteAddr: peer, headers })).json(), peer).toMatchObject({ addr: peer, scheme: "http", https: null });
+    }
+    for (const peer of ["127.0.0.1", "127.3.4.5", "::1", "::ffff:127.0.0.1", ""]) {
+      expect((await request(app, "GET", "/", { remoteAddr: peer, headers })).json(), peer).toMatchObject({ addr: "198.51.100.7", scheme: "https", https: "on" });
+    }
+  });
+
+  it("widens trust only when told: CIDR ranges, unix alone, or any peer", async () => {
+    const headers = { "x-forwarded-for": "198.51.100.7" };
+    const addr = async (app: App, remoteAddr: string): Promise<unknown> => (await request(app, "GET", "/", { remoteAddr, headers })).json();
+    const lan = proxyFix({ proxies: ["loopback", "10.0.0.0/8", "fd00::/8"] })(show);
+    expect(await addr(lan, "10.9.8.7")).toMatchObject({ addr: "198.51.100.7" });
+    expect(await addr(lan, "fd12::5")).toMatchObject({ addr: "198.51.100.7" });
+    expect(await addr(lan, "127.0.0.1")).toMatchObject({ addr: "198.51.100.7" });
+    expect(await addr(lan, "11.0.0.1")).toMatchObject({ addr: "11.0.0.1" });
+    const unix = proxyFix({ proxies: ["unix"] })(show);
+    expect(await addr(unix, "")).toMatchObject({ addr: "198.51.100.7" });
+    expect(await addr(unix, "127.0.0.1")).toMatchObject({ addr: "127.0.0.1" });
+    expect(await addr(proxyFix({ proxies: "any" })(show), "203.0.113.5")).toMatchObject({ addr: "198.51.100.7" });
+    expect(() => proxyFix({ proxies: ["10.0.0.0/33"] })).toThrow(/CIDR range/);
+    expect(() => proxyFix({ proxies: ["nginx"] })).toThrow(/not an IP address/);
+    expect(() => proxyFix({ proxies: "everyone" as "any" })).toThrow(/"loopback", "any" or a list/);
   });
 });
