@@ -11,7 +11,9 @@ import { memorySink } from "tsgi/testing";
 import { SignalQueue, runSignalLoop, type SignalSource } from "../../src/server/lifecycle.js";
 import { ConnectionAdmission, positiveInteger, SocketServer, StartDeadlines } from "../../src/server/socket-server.js";
 import type { RunningServer } from "../../src/server/types.js";
+import { startCli } from "../cli/run-cli.js";
 import { cgiParams, parseCgiResponse } from "../support/cgi-response.js";
+import { freePort } from "../support/daemon.js";
 import { FastCgiClient } from "../support/fastcgi-client.js";
 import { readAll, scgiConnect } from "../support/scgi-client.js";
 
@@ -57,28 +59,28 @@ interface Subject {
   name: string;
   serve(app: App): Promise<RunningServer>;
   /** Sends one GET; resolves with the status the client got, or "closed" when the connection closed without a reply. */
-  request(server: RunningServer): Promise<number | "closed">;
+  request(server: { port: number | undefined }, path?: string): Promise<number | "closed">;
 }
 
 const subjects: Subject[] = [
   {
     name: "FastCGI",
     serve: async (app) => serveFastCgi(app, { bind: "127.0.0.1:0", log: memorySink() }),
-    async request(server) {
+    async request(server, path = "/") {
       const client = await FastCgiClient.connect(server.port as number);
       sockets.push(client.socket);
-      const ended = client.request(cgiParams("GET", "/"), { id: 1 }).then((result) => parseCgiResponse(result.stdout).status);
+      const ended = client.request(cgiParams("GET", path), { id: 1 }).then((result) => parseCgiResponse(result.stdout).status);
       return Promise.race([ended, client.closed.then(() => "closed" as const)]);
     },
   },
   {
     name: "SCGI",
     serve: async (app) => serveScgi(app, { bind: "127.0.0.1:0", log: memorySink() }),
-    async request(server) {
+    async request(server, path = "/") {
       const socket = await scgiConnect(server.port as number);
       sockets.push(socket);
       const all = readAll(socket);
-      socket.write(encodeScgiRequest(cgiParams("GET", "/").filter(([name]) => name !== "CONTENT_LENGTH")));
+      socket.write(encodeScgiRequest(cgiParams("GET", path).filter(([name]) => name !== "CONTENT_LENGTH")));
       const bytes = await all;
       return bytes.length === 0 ? "closed" : parseCgiResponse(bytes).status;
     },
@@ -202,6 +204,29 @@ describe.each(subjects)("$name server close()", (subject) => {
     await expect(server.close({ graceMs: -1 })).rejects.toThrow(/graceMs must be a number of milliseconds >= 0/);
     await expect(server.close({ graceMs: Number.NaN })).rejects.toThrow(/graceMs/);
     expect(await subject.request(server)).toBe(200);
+  });
+});
+
+describe.each([
+  ["fastcgi", subjects[0] as Subject],
+  ["scgi", subjects[1] as Subject],
+])("tsgi serve --server %s", (kind, subject) => {
+  it("exits after two SIGTERMs with a request in flight, running the shutdown hook", async () => {
+    const port = await freePort();
+    const cli = startCli(["serve", "test/cli/fixtures/slow-app.ts", "--server", kind, "--bind", `127.0.0.1:${port}`]);
+    try {
+      await cli.waitFor(/startup hook ran[\s\S]*serving/);
+      const slow = subject.request({ port }, "/slow").catch(() => "closed" as const);
+      await sleep(300);
+      cli.child.kill("SIGTERM");
+      await cli.waitFor(/SIGTERM: stopping/);
+      cli.child.kill("SIGTERM");
+      expect(await within(cli.exited, 8000)).toBe(0);
+      expect(await slow).toBe("closed");
+      expect(cli.stderr()).toMatch(/SIGTERM again: stopping now[\s\S]*shutdown hook ran/);
+    } finally {
+      cli.child.kill("SIGKILL");
+    }
   });
 });
 
