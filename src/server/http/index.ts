@@ -24,6 +24,7 @@ import type { RunningServer, StartServer } from "../types.js";
 import { buildHttpEnv, Refusal, rememberConnection, type HttpEnvBase } from "./env.js";
 import { boundPort, listenOn } from "../listen.js";
 import { httpLimits, type HttpServerOptions } from "./options.js";
+import { Pipeline, type PipelineHost } from "./pipeline.js";
 import { HttpReplySink, writeWhole } from "./reply.js";
 
 export type { HttpServerOptions } from "./options.js";
@@ -79,15 +80,22 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
   server.maxHeadersCount = limits.maxHeaders + 1;
   server.on("connection", rememberConnection);
 
+  const pipelineHost: PipelineHost = {
+    start: (res) => run(res.req, res as TrackedResponse),
+    release(res, finished) {
+      inFlight--;
+      served++;
+      active.delete(res as TrackedResponse);
+      if (!finished) (res as TrackedResponse)[ABORT]?.abort(new Error("the client closed the connection"));
+      if (closing && inFlight === 0) allSettled?.();
+    },
+    overflow(socket, waiting) {
+      log.write(`tsgi http: ${socket.remoteAddress ?? "a client"} pipelined more than ${waiting} requests without reading the replies; closing the connection`);
+    },
+  };
+
   function onResponseClose(this: TrackedResponse): void {
-    inFlight--;
-    served++;
-    active.delete(this);
-    if (!this.writableFinished) this[ABORT]?.abort(new Error("the client closed the connection"));
-    if (closing) {
-      server.closeIdleConnections();
-      if (inFlight === 0) allSettled?.();
-    }
+    Pipeline.of(this.req.socket, limits, pipelineHost).release(this);
   }
 
   function failed(env: Env, res: TrackedResponse, error: unknown): void {
@@ -113,6 +121,10 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
     inFlight++;
     active.add(res);
     res.on("close", onResponseClose); // emitted once; "on" spares the once-wrapper per request
+    Pipeline.of(req.socket, limits, pipelineHost).admit(res);
+  }
+
+  function run(req: IncomingMessage, res: TrackedResponse): void {
     if (closing) res.shouldKeepAlive = false;
     const abort = new LazyAbort();
     res[ABORT] = abort;

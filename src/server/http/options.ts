@@ -1,6 +1,7 @@
 /** Options of the HTTP server and their defaults. @module */
 import type { Server } from "node:net";
 import type { ServerOptions } from "../types.js";
+import type { PipelineLimits } from "./pipeline.js";
 
 /** Options for {@link serveHttp}: the shared server options plus HTTP limits and timeouts. */
 export interface HttpServerOptions extends ServerOptions {
@@ -23,10 +24,16 @@ export interface HttpServerOptions extends ServerOptions {
   connectionsCheckingIntervalMs?: number;
   /** Default grace period for `close()` when none is given. Default 30 s. */
   graceMs?: number;
+  /** Pipelined requests of one connection that run at once (default 8); later ones wait their turn. */
+  pipelineActive?: number;
+  /** Pipelined requests of one connection that may wait (default 4096); more drops the connection. */
+  pipelineWaiting?: number;
+  /** Unsent bytes queued for one connection above which its next request waits (default 256 KiB). */
+  pipelineHighWater?: number;
 }
 
 /** Every limit resolved. */
-export interface HttpLimits {
+export interface HttpLimits extends PipelineLimits {
   maxHeaders: number;
   maxHeaderSize: number;
   headersTimeoutMs: number;
@@ -46,11 +53,15 @@ export function httpLimits(options: HttpServerOptions): HttpLimits {
     keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 5_000,
     connectionsCheckingIntervalMs: options.connectionsCheckingIntervalMs ?? 1_000,
     graceMs: options.graceMs ?? 30_000,
+    maxActive: options.pipelineActive ?? 8,
+    maxWaiting: options.pipelineWaiting ?? 4096,
+    highWater: options.pipelineHighWater ?? 256 * 1024,
   };
   for (const [name, value] of Object.entries(limits)) {
     if (!Number.isInteger(value) || value < 0) throw new RangeError(`HTTP server option ${name} must be a whole number >= 0; got ${value}`);
   }
   if (limits.maxHeaders < 1) throw new RangeError("HTTP server option maxHeaders must be at least 1");
+  if (limits.maxActive < 1) throw new RangeError("HTTP server option pipelineActive must be at least 1");
   if (limits.requestTimeoutMs !== 0 && limits.headersTimeoutMs > limits.requestTimeoutMs) {
     throw new RangeError(`headersTimeoutMs (${limits.headersTimeoutMs}) must not exceed requestTimeoutMs (${limits.requestTimeoutMs})`);
   }
