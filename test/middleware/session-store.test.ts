@@ -24,6 +24,12 @@ describe("server-side sessions in the memory store", () => {
   });
 });
 
+describe("server-side sessions in a store without replace()", () => {
+  const inner = memoryStore();
+  const store: Store = { get: (id) => inner.get(id), set: (id, value, ttl) => inner.set(id, value, ttl), touch: (id, ttl) => inner.touch(id, ttl), destroy: (id) => inner.destroy(id) };
+  storeCases(() => store);
+});
+
 describe("memoryStore", () => {
   it("expires entries after their TTL, and a touch pushes the expiry back", async () => {
     const clock = manualClock();

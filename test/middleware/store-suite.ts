@@ -77,4 +77,51 @@ export function storeCases(store: () => Store): void {
       expect(reply.text).toBe("user=-");
     }
   });
+
+  it("keeps a logout final while a request of the same session is still running (issue 12 item 7)", async () => {
+    const { app, slowStarted, finishSlow } = slowSite((site) => sessions({ store: store() })(site));
+    const jar = new Jar();
+    jar.take(await request(app, "GET", "/login"));
+    const stolen = jar.headers();
+    const slow = request(app, "GET", "/slow", { headers: stolen });
+    await slowStarted;
+    const out = jar.take(await request(app, "GET", "/logout", { headers: jar.headers() }));
+    expect(out.text).toBe("user=-");
+    finishSlow();
+    const late = await slow;
+    expect(late.status).toBe(200);
+    expect(late.headerAll("set-cookie")).toEqual([]);
+    expect((await request(app, "GET", "/", { headers: stolen })).text).toBe("user=-");
+    expect((await request(app, "GET", "/", { headers: jar.headers() })).text).toBe("user=- bye");
+  });
+}
+
+/**
+ * A site whose /slow request waits, then writes to its session: /login logs "ada" in, /logout destroys
+ * the session (and flashes "bye"), / shows the user and flashes.
+ */
+export function slowSite(wrap: (app: App) => App): { app: App; slowStarted: Promise<void>; finishSlow: () => void } {
+  let finishSlow!: () => void;
+  const gate = new Promise<void>((resolve) => { finishSlow = resolve; });
+  let started!: () => void;
+  const slowStarted = new Promise<void>((resolve) => { started = resolve; });
+  const text = (body: string) => ({ status: 200, headers: [["content-type", "text/plain"]] as Array<[string, string]>, body });
+  const site: App = async (env) => {
+    const session = getSession(env);
+    if (env.PATH_INFO === "/login") {
+      session.regenerate();
+      session.set("user", "ada");
+    } else if (env.PATH_INFO === "/logout") {
+      session.destroy();
+      session.flash("bye");
+    } else if (env.PATH_INFO === "/slow") {
+      started();
+      await gate;
+      session.set("cart", ["a book"]);
+      return text("slow");
+    }
+    const flashes = env.PATH_INFO === "/" ? session.flashes().map((f) => f.message).join(",") : "";
+    return text(`user=${session.get<string>("user") ?? "-"} ${flashes}`.trim());
+  };
+  return { app: wrap(site), slowStarted, finishSlow };
 }
