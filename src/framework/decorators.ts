@@ -33,8 +33,17 @@ type Metadata = Record<PropertyKey, unknown>;
  */
 export type RouteDecorator<I extends Input> = (<This, V extends (this: This, ctx: Context<I>) => unknown>(
   value: V,
-  context: ClassMethodDecoratorContext<This, V>,
+  context: ClassMethodDecoratorContext<This, V> & OptionsMatch<I, Parameters<V>[0]>,
 ) => void) & { readonly "~input"?: I };
+
+type Part = "params" | "query" | "headers" | "cookies" | "body";
+/** The input parts whose type the route delivers but the method's context annotation does not accept. */
+type Mismatch<I extends Input, C> = { [K in Part]: C extends { readonly [P in K]: infer T } ? ([I[K]] extends [T] ? never : K) : never }[Part];
+/** `unknown` when a method's context fits its route; otherwise a type naming the parts and the fix, so TS1241 says why. */
+type OptionsMatch<I extends Input, C> = [Mismatch<I, C>] extends [never] ? unknown : {
+  "the method's context type does not match the route's options for": Mismatch<I, C>;
+  fix: "annotate ctx with ContextOf<typeof decorator>, or repeat the decorator's path and options in RouteContext<path, options>";
+};
 
 /**
  * The context type a route decorator's method receives, inferred from the decorator itself.

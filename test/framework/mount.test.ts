@@ -20,7 +20,7 @@ describe("mounting", () => {
   const site = createApp()
     .mount("/api", api())
     .mount("/api/v2", raw)
-    .mount("/hono", fromFetchHandler(hono.fetch))
+    .mount("/hono", fromFetchHandler(hono.fetch, { path: "full" }))
     .get("/", (ctx) => ctx.urlFor("root"))
     .get("/about", { name: "root" }, () => "about");
 

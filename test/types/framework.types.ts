@@ -4,8 +4,8 @@
  * The deliberately wrong fixture in .fixtures/ is compiled by test/types/types.test.ts.
  */
 import { z } from "zod";
-import { controller, createApp, get, post, type Context, type InputOf, type PathParams, type RouteContext } from "tsgi/framework";
-import type { App } from "tsgi";
+import { controller, createApp, get, post, type Context, type ContextOf, type InputOf, type PathParams, type RouteContext } from "tsgi/framework";
+import type { App, Middleware } from "tsgi";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
 function expectType<T extends true>(): T | undefined {
@@ -73,3 +73,35 @@ class Books {
   }
 }
 app.controller(Books);
+
+// ContextOf reads the context type from a decorator kept in a constant: nothing repeated.
+const showNote = get("/notes/:id{/:format}", { query: z.object({ page: z.coerce.number().default(1) }) });
+const addNote = post("/notes", { body: z.object({ text: z.string() }) });
+class Notes {
+  @showNote
+  show(ctx: ContextOf<typeof showNote>) {
+    expectType<Equal<typeof ctx.params, { id: string; format?: string }>>();
+    expectType<Equal<typeof ctx.query.page, number>>();
+    return ctx.params.id;
+  }
+
+  @addNote
+  add(ctx: ContextOf<typeof addNote>) {
+    expectType<Equal<typeof ctx.body, { text: string }>>();
+    // @ts-expect-error: the body schema has no title
+    return ctx.body.title;
+  }
+}
+createApp().controller(Notes);
+
+// Route middleware, mount options and hooks are typed.
+const passThrough: Middleware = (inner) => inner;
+createApp()
+  .use(passThrough)
+  .use("/admin", passThrough)
+  .get("/m", { middleware: [passThrough], response: z.object({ ok: z.boolean() }), summary: "m", tags: ["t"] }, () => ({ ok: true }))
+  .mount("/api", createApp(), { name: "api", middleware: [passThrough] })
+  .notFound((ctx) => ctx.path)
+  .onError((error) => String(error));
+// @ts-expect-error: middleware is a list
+createApp().get("/bad", { middleware: passThrough }, () => "");

@@ -15,7 +15,7 @@ describe("type-level tests", () => {
       const marker = /\/\/ expect (TS\d+)/.exec(line);
       return marker === null ? [] : [`${index + 1} ${marker[1]}`];
     });
-    expect(expected.length).toBe(4);
+    expect(expected.length).toBe(5);
     const result = await run(process.execPath, [tsc, "-p", fixtures + "tsconfig.json"], { cwd: fixtures }).then(
       () => ({ stdout: "", code: 0 }),
       (error: { stdout: string; code: number }) => ({ stdout: error.stdout, code: error.code }),

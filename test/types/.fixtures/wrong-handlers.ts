@@ -1,7 +1,7 @@
 // Deliberately mistyped handlers. This directory is hidden from the project's tsc; types.test.ts
 // compiles it alone and expects exactly the errors marked "expect TSxxxx" on the lines below.
 import { z } from "zod";
-import { createApp, get, type RouteContext } from "tsgi/framework";
+import { createApp, get, post, type RouteContext } from "tsgi/framework";
 
 const app = createApp();
 
@@ -21,3 +21,11 @@ class Books {
   }
 }
 app.controller(Books);
+
+class Forgetful {
+  @post("/notes", { body: z.object({ text: z.string() }) }) // expect TS1241
+  create(ctx: RouteContext<"/notes">): string {
+    return String(ctx.body);
+  }
+}
+app.controller(Forgetful);
