@@ -54,7 +54,7 @@ const [group] = await groups(settings);
 group.rows = group.rows.filter((row) => ROWS.includes(row.id));
 const quiet = { start() {}, done(line) { process.stderr.write(`  ${line}\n`); }, skip() {} };
 process.stderr.write(`${group.title} — ${settings.rounds} rounds of ${settings.seconds} s, ${settings.connections} connections\n`);
-const results = await runGroup(group, { rounds: settings.rounds, bar: quiet });
+const { rows: results } = await runGroup(group, { rounds: settings.rounds, bar: quiet });
 
 const base = results.find((row) => row.id === "node-http");
 const lines = [];

@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { pinSelf } from "./lib/cpu.mjs";
 import { runGroup } from "./lib/group.mjs";
 import { haveWrk } from "./lib/wrk.mjs";
-import { groups } from "./scenarios/http.mjs";
+import { groups, HTTP_PEERS } from "./scenarios/http.mjs";
 import { APPS } from "./scenarios/apps/routes.mjs";
 
 const { values: flags } = parseArgs({
@@ -47,9 +47,9 @@ const LABELS = {
 const app = "routes100";
 const { path } = APPS[app];
 pinSelf();
-const group = (await groups(settings)).find((candidate) => candidate.id === `http-${app}`);
+const group = (await groups({ ...settings, httpPeers: { [app]: HTTP_PEERS } })).find((candidate) => candidate.id === `http-${app}`);
 const bar = { start: (label) => process.stderr.write(`${label}\n`), done() {}, skip() {} };
-const measured = await runGroup(group, { rounds: settings.rounds, bar });
+const { rows: measured } = await runGroup(group, { rounds: settings.rounds, bar });
 const rows = Object.keys(LABELS).map((id) => {
   const row = measured.find((candidate) => candidate.id === id);
   return { id, label: LABELS[id], rps: row?.status === "ok" ? row.median : undefined, best: row?.status === "ok" ? row.value : undefined, cpuUs: row?.cpuUs, error: row?.status === "ok" ? undefined : String(row?.reason ?? "not measured").split("\n")[0] };

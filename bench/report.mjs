@@ -1,39 +1,51 @@
-// Renders bench/results/latest.json into docs/benchmarks.md and one SVG bar chart per group in
-// docs/benchmarks/. Every number on the page comes from the JSON: re-run `npm run bench` (or
-// `node bench/report.mjs [results.json]` to re-render) instead of editing the page.
+// Renders bench/results/latest.json into docs/benchmarks.md and SVG bar charts (median bars, whiskers
+// for the spread of the rounds) in docs/benchmarks/. Every number on the page comes from the JSON:
+// re-run `npm run bench` (or `node bench/report.mjs [results.json]` to re-render) instead of editing.
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { barChart, formatNumber } from "./lib/svg.mjs";
+import { assess, baselineOf, metricStats, OTHERS_CORES_LIMIT, pairedRatio, RATIO_SPREAD_LIMIT } from "./lib/stats.mjs";
 
-/** The baseline row of a row in a group, or undefined. */
-function baselineOf(group, row) {
-  const id = row.baseline ?? group.baseline;
-  return group.rows.find((candidate) => candidate.id === id && candidate.status === "ok");
-}
-
-/** row[metric] / baseline[metric] (metric "value" or "cpuUs"), or undefined when either is missing. */
+/**
+ * Median ratio row / baseline of a metric ("value" or "cpuUs"), paired round by round, or undefined
+ * when either is missing. `ratioRange` gives the spread.
+ */
 export function ratio(group, row, metric = "value") {
-  const base = baselineOf(group, row);
-  const mine = row[metric];
-  const theirs = base?.[metric];
-  return row.status === "ok" && typeof mine === "number" && typeof theirs === "number" && theirs > 0 ? mine / theirs : undefined;
+  return ratioRange(group, row, metric)?.median;
 }
 
-const kb = (value) => (value === undefined ? "" : `${(value / 1024).toFixed(0)} MB`);
+/** { median, min, max, n } of the round-by-round ratio of a row to its baseline, or undefined. */
+export function ratioRange(group, row, metric = "value") {
+  const base = baselineOf(group, row);
+  if (row.status !== "ok" || base === undefined) return undefined;
+  return pairedRatio(row, base, metric);
+}
+
+const mb = (value) => (value === undefined ? "" : `${(value / 1024).toFixed(0)} MB`);
 const cell = (text) => String(text).replace(/\|/g, "\\|").replace(/\n/g, " ");
+const fixed = (value, digits = 2) => (value === undefined ? "" : value.toFixed(digits));
+
+/** "12.3 (11.0–13.1)": a median and the range of the rounds, when there is more than one. */
+function withRange(stats, format) {
+  if (stats === undefined) return "";
+  return stats.n > 1 ? `${format(stats.median)} (${format(stats.min)}–${format(stats.max)})` : format(stats.median);
+}
+
+const times = (stats) => withRange(stats, (value) => `${value.toFixed(2)}×`);
 
 function baselineLabel(group) {
-  if (group.baseline === "per-row") return "vs 10 routes";
+  if (group.baseline === "per-row") return group.baselineLabel ?? "vs own baseline";
   const base = group.rows.find((row) => row.id === group.baseline);
   return `vs ${base?.label ?? group.baseline}`;
 }
 
 function table(group) {
   const throughput = group.unit === "req/s";
+  const vs = baselineLabel(group);
   const head = throughput
-    ? [cell(group.title.split(":")[0]), "req/s", baselineLabel(group), "p99 ms", "CPU µs/req", "CPU ratio", "RSS idle", "RSS under load"]
-    : ["", group.unit, baselineLabel(group), ...(group.rows.some((row) => row.timing?.p90 ?? row.latency?.p90) ? ["p90 ms"] : [])];
+    ? ["server", "req/s (median)", "lowest–highest round", vs, "p50 ms", "p99 ms", ...(group.overload ? ["max ms"] : []), "CPU µs/req", `CPU ${vs}`, "RSS idle", "RSS peak under load"]
+    : ["", `${group.unit} (median)`, "lowest–highest round", vs, ...(group.rows.some((row) => row.timing?.p90 ?? row.latency?.p90) ? ["p90 ms"] : [])];
   const lines = [`| ${head.join(" | ")} |`, `|${head.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`];
   for (const row of group.rows) {
     const name = row.tsgi ? `**${cell(row.label)}**` : cell(row.label);
@@ -43,71 +55,138 @@ function table(group) {
       lines.push(`| ${name} | ${cell(why)} |${" |".repeat(head.length - 2)}`);
       continue;
     }
-    const r = ratio(group, row);
-    const ratioText = r === undefined ? "" : `${r.toFixed(2)}×`;
+    const value = metricStats(row, "value");
+    const range = value.n > 1 ? `${formatNumber(value.min)}–${formatNumber(value.max)}` : "";
+    const own = row.baseline !== undefined && row.baseline !== group.baseline && group.baseline !== "per-row" ? baselineOf(group, row) : undefined;
+    const against = own === undefined ? "" : ` vs ${cell(own.label)}`;
+    const speed = `${times(ratioRange(group, row))}${against}`;
     if (throughput) {
-      const errors = row.errors + row.non2xx > 0 ? ` (${row.errors} socket errors, ${row.non2xx} non-2xx)` : "";
-      const cpuRatio = ratio(group, row, "cpuUs");
-      const cpu = typeof row.cpuUs === "number" ? row.cpuUs.toFixed(1) : "";
-      lines.push(`| ${name} | ${formatNumber(row.value)}${errors} | ${ratioText} | ${row.latency?.p99?.toFixed(2) ?? ""} | ${cpu} | ${cpuRatio === undefined ? "" : `${cpuRatio.toFixed(2)}×`} | ${kb(row.rss?.idleKb)} | ${kb(row.rss?.loadKb)} |`);
+      const failedRequests = (row.errors ?? 0) + (row.non2xx ?? 0);
+      const errors = failedRequests > 0 ? ` (${row.errors} socket errors${row.timeouts ? `, ${row.timeouts} timeouts` : ""}, ${row.non2xx} non-2xx)` : "";
+      const p50 = metricStats(row, "p50");
+      const p99 = metricStats(row, "p99");
+      const cpu = metricStats(row, "cpuUs");
+      const cells = [
+        name,
+        `${formatNumber(value.median)}${errors}`,
+        range,
+        speed,
+        fixed(p50?.median),
+        withRange(p99, (v) => v.toFixed(2)),
+        ...(group.overload ? [fixed(row.latency?.max)] : []),
+        withRange(cpu, (v) => v.toFixed(1)),
+        `${times(ratioRange(group, row, "cpuUs"))}${against}`,
+        mb(row.rss?.idleKb),
+        mb(row.rss?.loadKb),
+      ];
+      lines.push(`| ${cells.join(" | ")} |`);
     } else {
       const p90 = row.timing?.p90 ?? row.latency?.p90;
-      lines.push(`| ${name} | ${formatNumber(row.value)} | ${ratioText} |${head.length > 3 ? ` ${p90 === undefined ? "" : p90.toFixed(2)} |` : ""}`);
+      lines.push(`| ${name} | ${formatNumber(value.median)} | ${range} | ${speed} |${head.length > 4 ? ` ${p90 === undefined ? "" : p90.toFixed(2)} |` : ""}`);
     }
   }
   return lines.join("\n");
 }
 
+/** The noise guard's line for a group: what the machine was doing, and whether the rounds agreed. */
+function noiseLine(group) {
+  const verdict = assess(group);
+  const parts = [];
+  const before = group.noise?.before;
+  const during = group.noise?.during;
+  if (before?.load1 !== undefined) parts.push(`load average ${before.load1.toFixed(2)} before`);
+  if (before?.othersCores !== undefined) parts.push(`other processes ${before.othersCores.toFixed(2)} cores before`);
+  if (during?.othersCores !== undefined) parts.push(`${during.othersCores.median.toFixed(2)} cores (at most ${during.othersCores.max.toFixed(2)}) during the rounds`);
+  const machine = parts.length > 0 ? `Machine: ${parts.join("; ")}.` : "Machine load: not recorded in these results.";
+  const agreement = verdict.busy
+    ? `**Machine busy: ratios rough** (${verdict.reasons.join("; ")}).`
+    : verdict.worstRatioSpread > 0
+      ? `Rounds agree: the widest ratio range is ${(verdict.worstRatioSpread * 100).toFixed(0)} % of its median.`
+      : "Rounds agree.";
+  return `${machine} ${agreement}`;
+}
+
 /**
- * The headline comparisons: [group id, row id, against row id, what]. Throughput rows get two ratios,
- * requests per second (higher is better) and CPU time per request (lower is better).
+ * The headline comparisons, with issue 11's targets where it sets one. `metric` is what the main
+ * ratio compares ("value": the group's unit; "loadKb": peak memory under load); `cpu` adds the
+ * CPU-per-request ratio. A target is [">=" | "<=" | ">", number] on the median ratio.
  */
-const HEADLINES = [
-  ["http-hello", "tsgi-bare", "node-http", "tsgi HTTP server (bare app) vs raw node:http, hello-world"],
-  ["http-param", "tsgi-framework", "fastify", "tsgi framework vs fastify, param route"],
-  ["http-routes100", "tsgi-framework", "fastify", "tsgi framework vs fastify, 100-route app"],
-  ["http-routes100", "tsgi-framework", "node-http", "tsgi framework vs raw node:http, 100-route app"],
-  ["nginx-hello", "tsgi-fastcgi", "node-http", "behind nginx: tsgi FastCGI (keep-conn) vs node:http (proxy_pass, keepalive)"],
-  ["nginx-hello", "tsgi-fastcgi", "php-fpm", "behind nginx: tsgi FastCGI vs php-fpm"],
-  ["pool-hello", "tsgi-pool", "node-cluster", "tsgi pool vs node:cluster, same number of workers"],
-  ["cgi-direct", "tsgi-sum", "node-e-0", "CGI: the sum example vs `node -e 0`, time per request"],
-  ["cgi-direct", "tsgi-sum", "hono-sum", "CGI: the sum example vs the same app on hono, time per request"],
-  ["router", "tsgi-1000", "tsgi-10", "tsgi router: 1000 routes vs 10, lookup time"],
+export const HEADLINES = [
+  { group: "http-hello", row: "tsgi-bare", against: "node-http", what: "tsgi bare app vs raw node:http, hello-world", target: [">=", 0.97], cpu: true, cpuTarget: ["<=", 1.05] },
+  ...["http-hello", "http-param", "http-routes100"].flatMap((group) => ["fastify", "hono"].map((peer) => ({
+    group, row: "tsgi-framework", against: peer, what: `tsgi framework vs ${peer}, ${{ "http-hello": "hello-world", "http-param": "param route", "http-routes100": "100-route app" }[group]}`, target: [">", 1], cpu: true,
+  }))),
+  { group: "nginx-hello", row: "tsgi-fastcgi", against: "node-http", what: "behind nginx: tsgi FastCGI vs node:http (proxy_pass, keepalive)", target: [">=", 1], cpu: true },
+  { group: "nginx-hello", row: "tsgi-scgi", against: "node-http-close", what: "behind nginx: tsgi SCGI vs node:http (proxy_pass, no keepalive)", target: [">=", 1], cpu: true },
+  { group: "nginx-hello", row: "tsgi-scgi", against: "tsgi-fastcgi", what: "behind nginx: RSS under load, tsgi SCGI vs tsgi FastCGI", metric: "loadKb", target: ["<=", 1.2] },
+  { group: "nginx-hello", row: "tsgi-fastcgi", against: "php-fpm", what: "behind nginx: tsgi FastCGI vs php-fpm", cpu: true },
+  { group: "pool-scale", row: "tsgi-pool-2", against: "node-cluster-2", what: "tsgi pool vs node:cluster, 2 workers", cpu: true },
+  { group: "pool-scale", row: "tsgi-pool-1", against: "node-cluster-1", what: "tsgi pool vs node:cluster, 1 worker", cpu: true },
+  { group: "pool-overload", row: "tsgi-pool", against: "node-cluster", what: "past saturation: tsgi pool vs node:cluster, req/s", cpu: true },
+  { group: "pool-overload", row: "tsgi-pool", against: "node-cluster", what: "past saturation: tsgi pool vs node:cluster, p99 latency", metric: "p99" },
+  { group: "cgi-direct", row: "tsgi-sum", against: "node-e-0", what: "CGI: the sum example vs `node -e 0`, time per request", target: ["<=", 1.5] },
+  { group: "cgi-direct", row: "tsgi-sum", against: "hono-sum", what: "CGI: the sum example vs the same app on hono, time per request" },
+  { group: "router", row: "tsgi-1000", against: "tsgi-10", what: "tsgi router: 1000 routes vs 10, lookup time" },
 ];
+
+const meets = ([op, bound], value) => (op === ">=" ? value >= bound : op === "<=" ? value <= bound : op === ">" ? value > bound : value < bound);
+const targetText = (target) => (target === undefined ? "" : `${target[0].replace(">=", "≥").replace("<=", "≤")} ${target[1].toFixed(2)}×`);
 
 function headlines(report) {
   const lines = [];
-  for (const [groupId, rowId, againstId, what] of HEADLINES) {
-    const group = report.groups.find((candidate) => candidate.id === groupId);
-    const row = group?.rows.find((candidate) => candidate.id === rowId);
-    const against = group?.rows.find((candidate) => candidate.id === againstId);
+  for (const headline of HEADLINES) {
+    const group = report.groups.find((candidate) => candidate.id === headline.group);
+    const row = group?.rows.find((candidate) => candidate.id === headline.row);
+    const against = group?.rows.find((candidate) => candidate.id === headline.against);
     if (group === undefined || row === undefined || against === undefined) continue;
+    const targets = [headline.target, headline.cpuTarget].filter(Boolean).map((t, i) => `${i === 0 ? "" : "CPU "}${targetText(t)}`).join(", ");
     if (row.status !== "ok" || against.status !== "ok") {
       const reason = String((row.status !== "ok" ? row : against).reason ?? row.status).split("\n")[0].slice(0, 160);
-      lines.push(`| ${what} | not measured: ${cell(reason)} | |`);
+      lines.push(`| ${headline.what} | ${targets} | not measured: ${cell(reason)} | | |`);
       continue;
     }
-    const better = group.higherIsBetter ? "higher is better" : "lower is better";
-    const main = `**${(row.value / against.value).toFixed(2)}×** (${formatNumber(row.value)} vs ${formatNumber(against.value)} ${group.unit}; ${better})`;
-    const cpu = typeof row.cpuUs === "number" && typeof against.cpuUs === "number" && against.cpuUs > 0
-      ? `**${(row.cpuUs / against.cpuUs).toFixed(2)}×** (${row.cpuUs.toFixed(1)} vs ${against.cpuUs.toFixed(1)} µs)`
-      : "";
-    lines.push(`| ${what} | ${main} | ${cpu} |`);
+    const metric = headline.metric ?? "value";
+    const main = pairedRatio(row, against, metric);
+    const a = metricStats(row, metric)?.median;
+    const b = metricStats(against, metric)?.median;
+    const unit = metric === "loadKb" ? "RSS" : metric === "p99" ? "ms p99" : group.unit;
+    const better = metric === "value" ? (group.higherIsBetter ? "higher is better" : "lower is better") : "lower is better";
+    const show = (value) => (metric === "loadKb" ? mb(value) : formatNumber(value));
+    const mainText = main === undefined ? "" : `**${main.median.toFixed(2)}×**${main.n > 1 ? ` (${main.min.toFixed(2)}–${main.max.toFixed(2)})` : ""}: ${show(a)} vs ${show(b)} ${unit}; ${better}`;
+    const cpu = headline.cpu ? pairedRatio(row, against, "cpuUs") : undefined;
+    const cpuA = metricStats(row, "cpuUs")?.median;
+    const cpuB = metricStats(against, "cpuUs")?.median;
+    const cpuText = cpu === undefined ? "" : `**${cpu.median.toFixed(2)}×**${cpu.n > 1 ? ` (${cpu.min.toFixed(2)}–${cpu.max.toFixed(2)})` : ""}: ${cpuA.toFixed(1)} vs ${cpuB.toFixed(1)} µs`;
+    const checks = [];
+    if (headline.target !== undefined && main !== undefined) checks.push(meets(headline.target, main.median));
+    if (headline.cpuTarget !== undefined && cpu !== undefined) checks.push(meets(headline.cpuTarget, cpu.median));
+    let verdict = checks.length === 0 ? "" : checks.every(Boolean) ? "met" : "**not met**";
+    if (assess(group).busy) verdict = `${verdict}${verdict === "" ? "" : "; "}machine busy: ratios rough`;
+    lines.push(`| ${headline.what} | ${targets} | ${mainText} | ${cpuText} | ${verdict} |`);
   }
-  return lines.length === 0 ? "" : `| comparison | speed ratio | CPU per request ratio (lower is better) |\n|---|---:|---:|\n${lines.join("\n")}`;
+  return lines.length === 0 ? "" : [
+    "| comparison | target (issue 11) | ratio: median of rounds (lowest–highest) | CPU per request ratio (lower is better) | |",
+    "|---|---:|---:|---:|---|",
+    ...lines,
+  ].join("\n");
 }
 
 function machineSection(meta) {
-  const tools = Object.entries(meta.tools).filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${v}`).join(", ");
-  const peers = Object.entries(meta.peers).filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${v}`).join(", ");
+  const tools = Object.entries(meta.tools ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${v}`).join(", ");
+  const peers = Object.entries(meta.peers ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${v}`).join(", ");
   const s = meta.settings;
   return [
     `- **When**: ${meta.date}${meta.commit ? `, commit \`${meta.commit}\`` : ""}; the whole run took ${Math.floor(meta.elapsedSec / 60)} min ${meta.elapsedSec % 60} s.`,
     `- **Machine**: ${meta.cpu}, ${meta.cores} cores; Node ${meta.node}. CPU placement: ${meta.pinning}.`,
-    `- **Load**: wrk, ${s.connections} keep-alive connections, ${s.warmup} s warm-up, then ${s.rounds} rounds of ${s.seconds} s per row, interleaved across the rows of a table; a row's number is its best round. All traffic on 127.0.0.1.`,
-    `- **Tools**: ${tools}.`,
-    `- **Peers**: ${peers}.`,
+    `- **Load**: wrk, ${s.connections} keep-alive connections, ${s.warmup} s warm-up per row, then ${s.rounds} rounds of ${s.seconds} s per row, the rows of a table alternating (order rotated every round). All traffic on 127.0.0.1.`,
+    ...(tools === "" ? [] : [`- **Tools**: ${tools}.`]),
+    ...(peers === "" ? [] : [`- **Peers**: ${peers}.`]),
   ].join("\n");
+}
+
+/** Chart files of a group: `{id}.svg` for its unit, plus one per extra metric it asks for (`{id}-p99.svg`). */
+export function chartsOf(group) {
+  return [{ metric: "value", file: `${group.id}.svg` }, ...(group.charts ?? []).map((metric) => ({ metric, file: `${group.id}-${metric}.svg` }))];
 }
 
 /** The markdown page for a report. */
@@ -115,25 +194,30 @@ export function markdown(report) {
   const sections = report.groups.map((group) => [
     `## ${group.title}`,
     "",
-    group.note ? `${group.note}\n` : "",
-    `![${group.title}](benchmarks/${group.id}.svg)`,
+    ...(group.note ? [group.note, ""] : []),
+    noiseLine(group),
     "",
+    ...chartsOf(group).flatMap(({ metric, file }) => [`![${group.title}${metric === "value" ? "" : `: ${metric}`}](benchmarks/${file})`, ""]),
     table(group),
     "",
-  ].filter((line, index) => index !== 2 || line !== "").join("\n"));
+  ].join("\n"));
   return [
     "# Benchmarks",
     "",
     "<!-- Generated by `npm run bench` (bench/report.mjs) from bench/results/latest.json. Do not edit by hand. -->",
     "",
     "One run of `npm run bench`: every row below was measured in the same run on the same machine, so compare",
-    "rows with each other, not with numbers from another machine. Ratios are against the baseline named in each",
-    "table's third column (raw node:http unless stated). tsgi rows are in **bold** and blue in the charts.",
-    "Each row's median round is in `bench/results/latest.json` beside its best; a wide gap between them means the",
-    "machine was busy with other work during the run, and the speed ratios are rough. **CPU µs/req** — the CPU time",
-    "(user + system) the measured server's processes spent per request, median of the rounds — measures work rather",
-    "than elapsed time, so it stays steady when other processes compete for the cores: on a busy machine, quote it.",
-    "How the run works, and how to run part of it: [bench/README.md](../bench/README.md).",
+    "rows with each other, not with numbers from another machine. The rows of a table take turns: each row runs",
+    "for one round, then the next, in an order rotated every round, several rounds each. **Every number is the",
+    "median of the rounds**; beside it is the lowest and highest round (the whiskers in the charts). A ratio is",
+    "taken round by round (a row against its baseline in the same round, which ran next to it in time) and shown",
+    "as the median with the lowest and highest round's ratio. **CPU µs/req** is the CPU time (user + system) the",
+    "measured server's processes spent per request, read right before and right after the load of each round:",
+    "it measures work rather than elapsed time, so it moves less than req/s when other processes compete.",
+    `Each table says what else the machine ran; a table whose ratios moved more than ${RATIO_SPREAD_LIMIT * 100} % across rounds, or`,
+    `during which other processes used more than ${OTHERS_CORES_LIMIT} cores, is marked **machine busy: ratios rough**.`,
+    "tsgi rows are in **bold** and blue in the charts. How the run works, how to re-run one row and how to read",
+    "the spread: [bench/README.md](../bench/README.md).",
     "",
     machineSection(report.meta),
     "",
@@ -152,9 +236,10 @@ export function renderReport(report, root) {
   for (const name of readdirSync(chartDir)) if (name.endsWith(".svg")) rmSync(join(chartDir, name));
   const written = [];
   for (const group of report.groups) {
-    const path = join(chartDir, `${group.id}.svg`);
-    writeFileSync(path, barChart(group));
-    written.push(`docs/benchmarks/${group.id}.svg`);
+    for (const { metric, file } of chartsOf(group)) {
+      writeFileSync(join(chartDir, file), barChart(group, { metric }));
+      written.push(`docs/benchmarks/${file}`);
+    }
   }
   writeFileSync(join(root, "docs/benchmarks.md"), markdown(report) + "\n");
   return ["docs/benchmarks.md", ...written];

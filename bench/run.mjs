@@ -1,20 +1,29 @@
 // `npm run bench`: every scenario in one bounded run, on loopback, with a progress line; writes
 // bench/results/latest.json and renders docs/benchmarks.md and its charts from it.
 //
-//   node bench/run.mjs [--only http,nginx,cgi,pool,router] [--quick] [--rounds N] [--seconds N]
-//                      [--warmup N] [--connections N] [--workers N] [--out FILE] [--no-report]
-// A partial run (--only or --quick) writes bench/results/partial.json and leaves the docs alone.
+//   node bench/run.mjs [--only FAMILY|GROUP,...] [--rows ROW,...] [--quick] [--rounds N] [--seconds N]
+//                      [--warmup N] [--connections N] [--workers N] [--overload-connections N]
+//                      [--overload-timeout N] [--out FILE] [--no-report]
+//
+// Families: http, nginx, cgi, pool, router. Groups (a family's tables): http-hello, http-param,
+// http-routes100, nginx-hello, cgi-direct, cgi-lighttpd, pool-scale, pool-overload, router.
+// --rows keeps only the rows with these ids (plus each group's baseline), e.g. to re-run one
+// comparison:  npm run bench -- --only http-hello --rows tsgi-bare,node-http
+// A partial run (--only, --rows, --quick or --out) writes bench/results/partial.json (or FILE) and
+// leaves the docs alone; a full run writes bench/results/latest.json and renders docs/benchmarks.md.
 //
 // Build first (npm run build): the tsgi rows load dist/. A tsgi part that is not built yet is reported
 // as "not available", never a crash; a row that fails is reported with its error and the run goes on.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { machine, pinSelf } from "./lib/cpu.mjs";
 import { PHP_FPM } from "./lib/php-fpm.mjs";
 import { groupSteps, runGroup } from "./lib/group.mjs";
+import { assess } from "./lib/stats.mjs";
 import { killAll } from "./lib/proc.mjs";
 import { progress } from "./lib/progress.mjs";
 import { haveWrk } from "./lib/wrk.mjs";
@@ -26,6 +35,9 @@ const FAMILIES = ["http", "nginx", "cgi", "pool", "router"];
 const { values: flags } = parseArgs({
   options: {
     only: { type: "string" },
+    rows: { type: "string" },
+    "overload-connections": { type: "string" },
+    "overload-timeout": { type: "string" },
     quick: { type: "boolean", default: false },
     rounds: { type: "string" },
     seconds: { type: "string" },
@@ -46,28 +58,27 @@ if (flags.help) {
 }
 
 const settings = {
-  rounds: Number(flags.rounds ?? (flags.quick ? 1 : 4)),
-  seconds: Number(flags.seconds ?? 2),
-  warmup: Number(flags.warmup ?? 1),
+  rounds: Number(flags.rounds ?? (flags.quick ? 2 : 6)),
+  seconds: Number(flags.seconds ?? (flags.quick ? 1 : 3)),
+  warmup: Number(flags.warmup ?? (flags.quick ? 1 : 2)),
   connections: Number(flags.connections ?? 50),
-  workers: Number(flags.workers ?? 2),
+  workers: Number(flags.workers ?? availableParallelism()),
+  overloadConnections: Number(flags["overload-connections"] ?? 1000),
+  overloadTimeout: Number(flags["overload-timeout"] ?? 4),
   cgiRuns: flags.quick ? 10 : 50,
   cgiSeconds: 2,
   routerMs: flags.quick ? 200 : 250,
 };
 for (const [name, value] of Object.entries(settings)) {
-  if (!Number.isFinite(value) || value < 0 || (value === 0 && name !== "warmup")) {
-    process.stderr.write(`bench: --${name} must be a positive number\n`);
+  if (!Number.isInteger(value) || value < 0 || (value === 0 && name !== "warmup")) {
+    const flag = name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+    process.stderr.write(`bench: --${flag} must be a whole number${name === "warmup" ? "" : " above 0"} (wrk takes whole seconds)\n`);
     process.exit(2);
   }
 }
-const families = flags.only === undefined ? FAMILIES : flags.only.split(",").map((name) => name.trim());
-for (const family of families) {
-  if (!FAMILIES.includes(family)) {
-    process.stderr.write(`bench: unknown family ${JSON.stringify(family)}; choose from ${FAMILIES.join(", ")}\n`);
-    process.exit(2);
-  }
-}
+const selectors = flags.only === undefined ? FAMILIES : flags.only.split(",").map((name) => name.trim()).filter(Boolean);
+const families = FAMILIES.filter((family) => selectors.some((selector) => selector === family || selector.startsWith(`${family}-`)));
+const wantedRows = flags.rows === undefined ? undefined : new Set(flags.rows.split(",").map((id) => id.trim()).filter(Boolean));
 if (!haveWrk) {
   process.stderr.write("bench: wrk is not installed (apt-get install wrk); it is the load generator for every throughput row\n");
   process.exit(1);
@@ -90,6 +101,18 @@ function commit() {
   try { return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim(); } catch { return undefined; }
 }
 
+/** A rough duration of the planned groups, in seconds, for the line printed before the run. */
+function estimateSec(groups) {
+  let total = 0;
+  for (const group of groups) {
+    const rounds = Math.min(settings.rounds, group.rounds ?? settings.rounds);
+    const perRound = group.unit === "req/s" ? settings.seconds + 0.4 : group.id === "cgi-lighttpd" ? settings.cgiSeconds + 0.4 : 0.6;
+    const setup = group.unit === "req/s" ? 1 + settings.warmup : 0.5;
+    total += 1 + group.rows.length * (setup + rounds * perRound);
+  }
+  return total;
+}
+
 pinSelf();
 
 // Interrupted: stop every server this run started, then exit.
@@ -104,16 +127,32 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 const planned = [];
 for (const family of families) {
   const module = await import(`./scenarios/${family}.mjs`);
-  planned.push(...await module.groups(settings));
+  for (const group of await module.groups(settings)) {
+    if (!selectors.includes(family) && !selectors.includes(group.id)) continue;
+    if (wantedRows !== undefined) {
+      const wanted = group.rows.filter((row) => wantedRows.has(row.id));
+      if (wanted.length === 0) continue;
+      const baselines = new Set([group.baseline, ...wanted.map((row) => row.baseline)]);
+      group.rows = group.rows.filter((row) => wantedRows.has(row.id) || baselines.has(row.id));
+    }
+    planned.push(group);
+  }
 }
+const unknown = selectors.filter((selector) => !FAMILIES.includes(selector) && !planned.some((group) => group.id === selector));
+if (unknown.length > 0 || planned.length === 0) {
+  const names = unknown.length > 0 ? unknown : selectors;
+  process.stderr.write(`bench: nothing to run for --only ${JSON.stringify(names.join(","))}${wantedRows ? ` --rows ${JSON.stringify([...wantedRows].join(","))}` : ""}; families: ${FAMILIES.join(", ")}; groups: see --help; rows: the ids in bench/results/latest.json\n`);
+  process.exit(2);
+}
+process.stderr.write(`bench: ${planned.length} groups, ${planned.reduce((n, group) => n + group.rows.length, 0)} rows, ${settings.rounds} rounds of ${settings.seconds} s; about ${Math.ceil(estimateSec(planned) / 60)} min\n`);
 const total = planned.reduce((sum, group) => sum + groupSteps(group, settings.rounds), 0);
 const bar = progress(total);
 const results = [];
 for (const group of planned) {
-  const rows = await runGroup(group, { rounds: settings.rounds, bar });
+  const { rows, noise } = await runGroup(group, { rounds: settings.rounds, bar });
   group.cleanup?.();
   const { rows: _planned, cleanup: _cleanup, ...info } = group;
-  results.push({ ...info, rows });
+  results.push({ ...info, noise, rows });
 }
 const elapsedMs = bar.elapsedMs();
 bar.end();
@@ -137,13 +176,15 @@ const report = {
   },
   groups: results,
 };
-const partial = flags.only !== undefined || flags.quick || flags.out !== undefined;
+const partial = flags.only !== undefined || flags.rows !== undefined || flags.quick || flags.out !== undefined;
 const out = resolve(ROOT, flags.out ?? `bench/results/${partial ? "partial" : "latest"}.json`);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify(report, null, 2) + "\n");
 process.stderr.write(`results: ${relative(process.cwd(), out)}\n`);
 const failed = results.flatMap((group) => group.rows.filter((row) => row.status === "failed").map((row) => `  ${group.title}: ${row.label}: ${row.reason.split("\n")[0]}`));
 if (failed.length > 0) process.stderr.write(`failed rows:\n${failed.join("\n")}\n`);
+const rough = results.map((group) => [group, assess(group)]).filter(([, verdict]) => verdict.busy);
+for (const [group, verdict] of rough) process.stderr.write(`machine busy: ratios rough in ${group.id}: ${verdict.reasons.join("; ")}\n`);
 if (!partial && !flags["no-report"]) {
   const written = renderReport(report, ROOT);
   process.stderr.write(`report: ${written.join(", ")}\n`);

@@ -1,48 +1,73 @@
 // Runs one result group: set up every available row, warm each up, then take `rounds` samples of each
-// row in turn (A B C, A B C, ...), so a burst of load from elsewhere on the machine hits every row
-// alike instead of skewing one. A row's value is the median of its samples.
+// row in alternation (A B C, B C A, C A B, ...: the order rotates every round so no row always runs
+// first or right after the same neighbour). A burst of load from elsewhere on the machine then hits
+// every row alike, and round i of a row pairs with round i of its baseline for a ratio per round.
+// The machine's load and other processes' CPU are recorded before the group and during every round.
+import { idleReading, load1 } from "./noise.mjs";
+import { summarize } from "./stats.mjs";
 
 /** Steps the progress line counts for a group (a group may ask for fewer rounds than the run's). */
 export function groupSteps(group, rounds) {
   return group.rows.length * (2 + Math.min(rounds, group.rounds ?? rounds));
 }
 
+/** The order of the rows in round `round` (0-based): rotated by one place per round. */
+export function roundOrder(items, round) {
+  if (items.length === 0) return [];
+  const shift = round % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
+
 function failure(error) {
   return { status: "failed", reason: String(error?.message ?? error).split("\n").slice(0, 6).join("\n") };
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
-}
+const sum = (samples, key) => samples.reduce((total, sample) => total + (sample?.[key] ?? 0), 0);
 
 /**
- * Combines a row's samples: the best sample (highest, or lowest when `higherIsBetter` is false) with
- * its latency, the median beside it, error counts summed, the median CPU per request, peak memory kept.
+ * Combines a row's rounds (one sample per round, in round order; `null` for a round without one):
+ * the value is the median round; `rounds` keeps every round for spreads and per-round ratios; latency
+ * and CPU per request are medians of the rounds (latency.max the worst round's); error counts are
+ * summed; memory keeps the idle size and the peak under load.
  */
-export function combine(samples, idleKb, higherIsBetter = true) {
-  const values = samples.map((sample) => sample.value);
-  const value = higherIsBetter ? Math.max(...values) : Math.min(...values);
-  const best = samples.find((sample) => sample.value === value);
-  const result = { status: "ok", ...best, value, median: median(values), samples: values };
-  if (samples.some((sample) => sample.errors !== undefined)) {
-    result.errors = samples.reduce((sum, sample) => sum + (sample.errors ?? 0), 0);
-    result.non2xx = samples.reduce((sum, sample) => sum + (sample.non2xx ?? 0), 0);
-    result.requests = samples.reduce((sum, sample) => sum + (sample.requests ?? 0), 0);
+export function combine(samples, idleKb) {
+  const present = samples.filter((sample) => sample !== null && sample !== undefined);
+  const value = summarize(present.map((sample) => sample.value));
+  if (value === undefined) return failure(new Error("no round produced a number"));
+  const result = { status: "ok", value: value.median, median: value.median, samples: samples.map((sample) => sample?.value ?? null), rounds: samples.map((sample) => sample ?? null) };
+  const latency = {};
+  for (const key of ["p50", "p75", "p90", "p99", "mean"]) {
+    const stats = summarize(present.map((sample) => sample.latency?.[key]));
+    if (stats !== undefined) latency[key] = stats.median;
   }
-  const cpu = samples.map((sample) => sample.cpuUs).filter((us) => typeof us === "number");
-  if (cpu.length > 0) result.cpuUs = median(cpu);
-  const loads = samples.map((sample) => sample.rss?.loadKb).filter((kb) => kb !== undefined);
-  if (idleKb !== undefined || loads.length > 0) result.rss = { idleKb, loadKb: loads.length > 0 ? Math.max(...loads) : undefined };
+  const worst = summarize(present.map((sample) => sample.latency?.max));
+  if (worst !== undefined) latency.max = worst.max;
+  if (Object.keys(latency).length > 0) result.latency = latency;
+  if (present.some((sample) => sample.errors !== undefined)) {
+    result.errors = sum(present, "errors");
+    result.timeouts = sum(present, "timeouts");
+    result.non2xx = sum(present, "non2xx");
+    result.requests = sum(present, "requests");
+  }
+  const cpu = summarize(present.map((sample) => sample.cpuUs));
+  if (cpu !== undefined) result.cpuUs = cpu.median;
+  const loads = summarize(present.map((sample) => sample.loadKb ?? sample.rss?.loadKb));
+  if (idleKb !== undefined || loads !== undefined) result.rss = { idleKb, loadKb: loads?.max };
   return result;
 }
 
-/** Runs a group's rows; resolves the rows with their results, in the group's order. */
-export async function runGroup(group, { rounds: runRounds, bar }) {
+/**
+ * Runs a group's rows; resolves { rows, noise }: the rows with their results in the group's order, and
+ * the machine's load average and other processes' CPU before the group and during its rounds.
+ * `watch` (default: on) takes a one-second reading of the idle machine before the group starts.
+ */
+export async function runGroup(group, { rounds: runRounds, bar, watch = true }) {
   const rounds = Math.min(runRounds, group.rounds ?? runRounds);
   const results = new Map();
   const live = [];
   const skip = (count) => { for (let i = 0; i < count; i++) bar.skip(); };
+  const before = watch ? await idleReading(1000) : { load1: load1(), othersCores: undefined };
+  const loads = [];
   try {
     for (const row of group.rows) {
       bar.start(`${group.title}: starting ${row.label}`);
@@ -54,7 +79,7 @@ export async function runGroup(group, { rounds: runRounds, bar }) {
           skip(1 + rounds);
           continue;
         }
-        live.push({ row, handle: await row.setup(), samples: [], error: undefined });
+        live.push({ row, handle: await row.setup(), samples: Array(rounds).fill(null), error: undefined });
         bar.done(`${row.label}: ready`);
       } catch (error) {
         results.set(row.id, failure(error));
@@ -67,23 +92,41 @@ export async function runGroup(group, { rounds: runRounds, bar }) {
       try { await entry.handle.warmup?.(); } catch (error) { entry.error = error; }
       bar.done(`${entry.row.label}: warm`);
     }
-    for (let round = 1; round <= rounds; round++) {
-      for (const entry of live) {
-        bar.start(`${group.title} (round ${round}/${rounds}): ${entry.row.label}`);
+    for (let round = 0; round < rounds; round++) {
+      for (const entry of roundOrder(live, round)) {
+        bar.start(`${group.title} (round ${round + 1}/${rounds}): ${entry.row.label}`);
         if (entry.error !== undefined) { bar.done(`${entry.row.label}: failed`); continue; }
         try {
           const sample = await entry.handle.sample();
-          entry.samples.push(sample);
+          entry.samples[round] = sample;
           bar.done(`${entry.row.label}: ${Math.round(sample.value * 100) / 100} ${group.unit}`);
         } catch (error) {
           entry.error = error;
           bar.done(`${entry.row.label}: failed`);
         }
       }
+      loads.push(load1());
     }
   } finally {
     for (const entry of [...live].reverse()) await entry.handle.stop?.().catch(() => {});
   }
-  for (const entry of live) results.set(entry.row.id, entry.error !== undefined ? failure(entry.error) : combine(entry.samples, entry.handle.idleKb, group.higherIsBetter !== false));
-  return group.rows.map((row) => ({ id: row.id, label: row.label, tsgi: row.tsgi === true, ...(row.baseline === undefined ? {} : { baseline: row.baseline }), ...results.get(row.id) }));
+  for (const entry of live) results.set(entry.row.id, entry.error !== undefined ? failure(entry.error) : combine(entry.samples, entry.handle.idleKb));
+  const rows = group.rows.map((row) => ({
+    id: row.id,
+    label: row.label,
+    tsgi: row.tsgi === true,
+    ...(row.baseline === undefined ? {} : { baseline: row.baseline }),
+    ...(row.connections === undefined ? {} : { connections: row.connections }),
+    ...results.get(row.id),
+  }));
+  const others = summarize(live.flatMap((entry) => entry.samples.map((sample) => sample?.othersCores)));
+  const load = summarize(loads);
+  const noise = {
+    before,
+    during: {
+      ...(load === undefined ? {} : { load1: { median: load.median, max: load.max } }),
+      ...(others === undefined ? {} : { othersCores: { median: others.median, max: others.max } }),
+    },
+  };
+  return { rows, noise };
 }

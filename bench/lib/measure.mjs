@@ -3,7 +3,8 @@
 import { request } from "node:http";
 import { fileURLToPath } from "node:url";
 import { placed } from "./cpu.mjs";
-import { freePort, sampleRss, startProcess, treeCpuSeconds, treeRssKb } from "./proc.mjs";
+import { othersCores, snapshot } from "./noise.mjs";
+import { freePort, pidsCpuSeconds, processTree, sampleRss, startProcess, treeRssKb } from "./proc.mjs";
 import { runWrk } from "./wrk.mjs";
 
 const SERVE = fileURLToPath(new URL("./serve.mjs", import.meta.url));
@@ -40,16 +41,21 @@ const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A throughput row: `start()` starts what is measured and resolves { url, memoryPids, stop() } (the URL
- * wrk loads, the root pids whose process trees count for memory, a stop for all of it). `expect` is the
- * body the URL must answer with 200 before any load. The row's setup() returns a handle whose sample()
- * runs wrk once while sampling memory and the CPU time the measured processes spend per request; the
- * group runner interleaves samples of all rows.
+ * wrk loads, the root pids whose process trees count for memory and CPU, a stop for all of it).
+ * `expect` is the body the URL must answer with 200 before any load. The row's setup() returns a
+ * handle whose sample() runs wrk once (`connections` and `timeoutSec` override the run's settings)
+ * and returns one round: req/s, latency, errors, the peak memory, and the CPU time the measured
+ * processes spent per request, read from /proc right before wrk starts and right after it exits, so
+ * the CPU window is the window whose requests wrk counts. The group runner interleaves the rows.
  */
-export function throughputRow({ id, label, tsgi = false, available, start, expect, settings }) {
+export function throughputRow({ id, label, tsgi = false, available, start, expect, settings, connections, timeoutSec, baseline }) {
+  const load = { connections: connections ?? settings.connections, ...(timeoutSec === undefined ? {} : { timeoutSec }) };
   return {
     id,
     label,
     tsgi,
+    ...(baseline === undefined ? {} : { baseline }),
+    ...(connections === undefined ? {} : { connections }),
     available,
     async setup() {
       const running = await start();
@@ -66,15 +72,17 @@ export function throughputRow({ id, label, tsgi = false, available, start, expec
       const idleKb = treeRssKb(running.memoryPids);
       return {
         idleKb,
-        async warmup() { if (settings.warmup > 0) await runWrk(running.url, { seconds: settings.warmup, connections: settings.connections }); },
+        async warmup() { if (settings.warmup > 0) await runWrk(running.url, { seconds: settings.warmup, ...load }); },
         async sample() {
+          const pids = running.memoryPids.flatMap((pid) => processTree(pid));
           const sampler = sampleRss(running.memoryPids, 500);
           try {
-            const cpuBefore = treeCpuSeconds(running.memoryPids);
-            const report = await runWrk(running.url, { seconds: settings.seconds, connections: settings.connections });
-            const cpuAfter = treeCpuSeconds(running.memoryPids);
-            const cpuUs = cpuBefore === undefined || cpuAfter === undefined || report.requests === 0 ? undefined : ((cpuAfter - cpuBefore) * 1e6) / report.requests;
-            return { value: report.rps, ...report, cpuUs, rss: { idleKb, loadKb: sampler.stop() } };
+            const machineBefore = snapshot();
+            const cpuBefore = pidsCpuSeconds(pids);
+            const report = await runWrk(running.url, { seconds: settings.seconds, ...load });
+            const cpuAfter = pidsCpuSeconds(pids);
+            const machineAfter = snapshot();
+            return roundOf(report, { cpuSeconds: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore, wallSeconds: (machineAfter.atMs - machineBefore.atMs) / 1000, othersCores: othersCores(machineBefore, machineAfter), loadKb: sampler.stop() });
           } finally {
             sampler.stop();
           }
@@ -82,5 +90,27 @@ export function throughputRow({ id, label, tsgi = false, available, start, expec
         stop: running.stop,
       };
     },
+  };
+}
+
+/**
+ * One round of a throughput row from wrk's report and the /proc readings around it: value is req/s;
+ * cpuUs the server's CPU microseconds per request counted; serverCores how many cores the server kept
+ * busy in that window (at most 1 for a server pinned to one core: more means the windows differ).
+ */
+export function roundOf(report, { cpuSeconds, wallSeconds, othersCores: others, loadKb }) {
+  const cpuUs = cpuSeconds === undefined || report.requests === 0 ? undefined : (cpuSeconds * 1e6) / report.requests;
+  const serverCores = cpuSeconds === undefined || !(wallSeconds > 0) ? undefined : cpuSeconds / wallSeconds;
+  return {
+    value: report.rps,
+    requests: report.requests,
+    latency: report.latency,
+    errors: report.errors,
+    timeouts: report.timeouts ?? 0,
+    non2xx: report.non2xx,
+    cpuUs,
+    serverCores,
+    othersCores: others,
+    loadKb,
   };
 }

@@ -67,9 +67,13 @@ ${FASTCGI_PARAMS.filter(([name]) => name !== "CONTENT_LENGTH").map(([name, value
   }
 }
 
-/** The nginx.conf text for listening on `port` and passing everything to `upstream` { kind, port, keepalive, script }. */
+/**
+ * The nginx.conf text for listening on `port` and passing everything to `upstream` { kind, port,
+ * keepalive, script }: `keepalive` idle upstream connections (32 by default; 0: a new connection per
+ * request, as SCGI always has).
+ */
 export function nginxConfig(dir, port, upstream) {
-  const keepalive = upstream.kind === "php" || upstream.kind === "scgi" ? "" : `\n    keepalive ${upstream.keepalive ?? 32};`;
+  const keepalive = upstream.kind === "php" || upstream.kind === "scgi" || upstream.keepalive === 0 ? "" : `\n    keepalive ${upstream.keepalive ?? 32};`;
   return `worker_processes 1;
 daemon off;
 pid ${dir}/nginx.pid;

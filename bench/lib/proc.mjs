@@ -155,7 +155,8 @@ export function sampleRss(rootPids, everyMs = 250) {
 
 let ticksPerSecond;
 
-function clockTicks() {
+/** Clock ticks per second of the times in /proc (USER_HZ, usually 100). */
+export function clockTicks() {
   if (ticksPerSecond === undefined) {
     try {
       ticksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
@@ -174,8 +175,17 @@ function clockTicks() {
  */
 export function treeCpuSeconds(rootPids) {
   if (!existsSync("/proc/self/stat")) return undefined;
+  return pidsCpuSeconds(rootPids.flatMap((root) => processTree(root)));
+}
+
+/**
+ * CPU time (user + system, seconds) of exactly these pids, from /proc/PID/stat: cheap enough to read
+ * right before and right after a load run (the tree was listed beforehand with processTree).
+ */
+export function pidsCpuSeconds(pids) {
+  if (!existsSync("/proc/self/stat")) return undefined;
   let ticks = 0;
-  for (const pid of rootPids.flatMap((root) => processTree(root))) {
+  for (const pid of pids) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");

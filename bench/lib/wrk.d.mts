@@ -3,8 +3,9 @@
 export interface WrkReport {
   rps: number;
   requests: number;
-  latency: { mean?: number; p50?: number; p75?: number; p90?: number; p99?: number };
+  latency: { mean?: number; max?: number; p50?: number; p75?: number; p90?: number; p99?: number };
   errors: number;
+  timeouts: number;
   non2xx: number;
 }
 

@@ -16,8 +16,8 @@ function ms(text) {
 }
 
 /**
- * Parses wrk's report (run with --latency): requests/s, total requests, latency percentiles in ms,
- * socket errors and non-2xx/3xx answers. Throws when the text is not a wrk report.
+ * Parses wrk's report (run with --latency): requests/s, total requests, latency percentiles, mean and
+ * maximum in ms, socket errors (all kinds, and timeouts alone) and non-2xx/3xx answers. Throws when the text is not a wrk report.
  */
 export function parseWrk(text) {
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(text);
@@ -25,12 +25,16 @@ export function parseWrk(text) {
   if (!rps || !total) throw new Error(`not a wrk report:\n${text.trim()}`);
   const latency = {};
   for (const [, pct, value] of text.matchAll(/^\s+(50|75|90|99)%\s+([\d.]+\w+)\s*$/gm)) latency[`p${pct}`] = ms(value);
-  const avg = /Latency\s+([\d.]+\w+)/.exec(text);
-  if (avg) latency.mean = ms(avg[1]);
+  const thread = /Latency\s+([\d.]+\w+)\s+([\d.]+\w+)\s+([\d.]+\w+)/.exec(text);
+  if (thread) {
+    latency.mean = ms(thread[1]);
+    latency.max = ms(thread[3]);
+  }
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
   const errors = socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;
+  const timeouts = socket ? Number(socket[4]) : 0;
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? 0);
-  return { rps: Number(rps[1]), requests: Number(total[1]), latency, errors, non2xx };
+  return { rps: Number(rps[1]), requests: Number(total[1]), latency, errors, timeouts, non2xx };
 }
 
 /**

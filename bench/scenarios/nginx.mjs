@@ -1,5 +1,6 @@
 // The hello-world app behind one nginx worker: tsgi over FastCGI (keep-conn + upstream keepalive),
-// SCGI and HTTP proxy_pass, raw node:http over proxy_pass with upstream keepalive, and php-fpm.
+// SCGI and HTTP proxy_pass, raw node:http over proxy_pass with and without upstream keepalive (SCGI
+// has none, so that is its fair baseline), and php-fpm.
 // nginx, the app and php-fpm's children share the server core; wrk runs on the other.
 import { startNodeServer, throughputRow } from "../lib/measure.mjs";
 import { NGINX, startNginx } from "../lib/nginx.mjs";
@@ -8,9 +9,10 @@ import { APPS } from "./apps/routes.mjs";
 
 const ROWS = [
   { id: "tsgi-fastcgi", label: "tsgi FastCGI (keep-conn)", impl: "tsgi-bare", protocol: "fastcgi", upstream: "fastcgi" },
-  { id: "tsgi-scgi", label: "tsgi SCGI", impl: "tsgi-bare", protocol: "scgi", upstream: "scgi" },
+  { id: "tsgi-scgi", label: "tsgi SCGI", impl: "tsgi-bare", protocol: "scgi", upstream: "scgi", baseline: "node-http-close" },
   { id: "tsgi-http", label: "tsgi HTTP (proxy_pass, keepalive)", impl: "tsgi-bare", protocol: "http", upstream: "http" },
   { id: "node-http", label: "node:http (proxy_pass, keepalive)", impl: "node-http", protocol: "http", upstream: "http" },
+  { id: "node-http-close", label: "node:http (proxy_pass, no keepalive)", impl: "node-http", protocol: "http", upstream: "http", keepalive: 0 },
 ];
 
 function appRow(row, settings) {
@@ -18,6 +20,7 @@ function appRow(row, settings) {
     id: row.id,
     label: row.label,
     tsgi: row.id.startsWith("tsgi"),
+    baseline: row.baseline,
     available: async () => {
       if (NGINX === undefined) return "nginx is not installed";
       const module = await import(`./apps/${row.impl}.mjs`);
@@ -26,7 +29,7 @@ function appRow(row, settings) {
     start: async () => {
       const app = await startNodeServer({ impl: row.impl, app: "hello", protocol: row.protocol });
       try {
-        const nginx = await startNginx({ kind: row.upstream, port: app.port });
+        const nginx = await startNginx({ kind: row.upstream, port: app.port, keepalive: row.keepalive });
         return { url: nginx.url(APPS.hello.path), memoryPids: [app.pid], stop: async () => { await nginx.stop(); await app.stop(); } };
       } catch (error) {
         await app.stop();
@@ -64,7 +67,7 @@ export async function groups(settings) {
     id: "nginx-hello",
     family: "nginx",
     title: "Behind nginx: hello-world",
-    note: "One nginx worker; memory is the app server's (php-fpm: master and children), not nginx's.",
+    note: "One nginx worker; memory and CPU are the app server's (php-fpm: master and children), not nginx's. SCGI opens a connection per request, so its baseline is node:http without upstream keepalive; FastCGI keeps its connections (keep-conn), so its baseline is node:http with keepalive.",
     unit: "req/s",
     higherIsBetter: true,
     baseline: "node-http",

@@ -55,8 +55,8 @@ export async function groups(settings) {
     note: "Half static, half `:id` routes; the lookup is the last route registered; each row is the best ~10 ms batch of lookups. Ratio: against the same router at 10 routes (1.0 = no growth).",
     unit: "ns/lookup",
     higherIsBetter: false,
-    // In-process timing is steadier than a server under wrk; three rounds are enough and keep the run short.
-    rounds: 3,
+    // In-process timing is steadier than a server under wrk; five rounds are enough and keep the run short.
+    rounds: 5,
     baseline: "per-row",
     rows,
   }];
