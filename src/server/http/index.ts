@@ -12,6 +12,7 @@
  * @module
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { Server as NetServer } from "node:net";
 import type { App, Env, Reply } from "../../contract.js";
 import { EMPTY_INPUT, RequestInput } from "../../gateway/body.js";
 import { describeRequest, invoke, stackOf } from "../../gateway/invoke.js";
@@ -147,6 +148,7 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
   let closeStarted: Promise<void> | undefined;
 
   let forceTimer: NodeJS.Timeout | undefined;
+  let lingerTimer: NodeJS.Timeout | undefined;
   const force = (): void => {
     for (const res of active) res[ABORT]?.abort(new Error("the server is shutting down"));
     server.closeAllConnections();
@@ -160,16 +162,25 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
       return closeStarted;
     }
     closing = true;
-    server.close();
+    // Stop listening but leave idle keep-alive connections open a while: closing them now races
+    // clients sending on them (nginx retries only idempotent requests). A request that arrives on one
+    // is served with `Connection: close`; connections still idle after the keep-alive timeout close
+    // as they would at any time.
+    Reflect.apply(NetServer.prototype.close, server, []);
     for (const res of active) if (!res.headersSent) res.shouldKeepAlive = false;
-    server.closeIdleConnections();
     if (graceMs === 0) force();
-    else forceTimer = setTimeout(force, graceMs);
+    else {
+      forceTimer = setTimeout(force, graceMs);
+      lingerTimer = setTimeout(() => server.closeIdleConnections(), Math.min(graceMs, limits.keepAliveTimeoutMs));
+    }
     const settled = new Promise<void>((resolve) => {
       allSettled = resolve;
       if (inFlight === 0) resolve();
     });
-    closeStarted = Promise.all([closed, settled]).then(() => clearTimeout(forceTimer));
+    closeStarted = Promise.all([closed, settled]).then(() => {
+      clearTimeout(forceTimer);
+      clearTimeout(lingerTimer);
+    });
     return closeStarted;
   };
 
