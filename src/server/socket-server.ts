@@ -220,11 +220,15 @@ export interface RequestCounter {
   leave(): void;
 }
 
+/** Ticks per timeout of {@link StartDeadlines}: a late request is noticed within 1¼ timeouts. */
+const TICKS_PER_TIMEOUT = 4;
+
 /**
- * The deadline for admitted requests to start (FastCGI: PARAMS complete), kept for all connections of a
- * server by one timer that runs only while some request waits and ticks every quarter of the timeout.
- * A request that starts at once (every web server sends PARAMS with BEGIN_REQUEST) costs no timer.
- * A late request is noticed between `timeoutMs` and 1.25 × `timeoutMs` after it was admitted.
+ * The deadline for admitted requests to start (FastCGI: PARAMS complete), kept for every connection of a
+ * server by one unref'd timer that ticks every quarter of the timeout while connections are open. Requests
+ * are stamped with the tick count, not the clock, so a request that starts at once (every web server
+ * sends PARAMS with BEGIN_REQUEST) costs a few field writes. A late request is noticed between
+ * `timeoutMs` and 1¼ × `timeoutMs` after it was admitted.
  *
  * @example
  * ```ts
@@ -234,33 +238,39 @@ export interface RequestCounter {
 export class StartDeadlines {
   readonly timeoutMs: number;
   readonly #watched = new Set<ConnectionAdmission>();
+  #tick = 0;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(timeoutMs: number) {
     this.timeoutMs = timeoutMs;
   }
 
-  /** Starts checking `admission` (it has a request waiting). */
+  /** The current tick: the stamp of a request admitted now. */
+  get tick(): number {
+    return this.#tick;
+  }
+
+  /** Starts checking `admission` (its connection opened). */
   watch(admission: ConnectionAdmission): void {
     this.#watched.add(admission);
-    if (this.#timer === undefined) this.#arm();
+    if (this.#timer !== undefined) return;
+    this.#timer = setInterval(() => this.#check(), Math.max(1, Math.ceil(this.timeoutMs / TICKS_PER_TIMEOUT)));
+    this.#timer.unref();
   }
 
-  /** Stops checking `admission` (no request of it waits, or it closed). */
+  /** Stops checking `admission` (its connection closed). */
   unwatch(admission: ConnectionAdmission): void {
     this.#watched.delete(admission);
-  }
-
-  #tick(): void {
+    if (this.#watched.size > 0 || this.#timer === undefined) return;
+    clearInterval(this.#timer);
     this.#timer = undefined;
-    const oldest = Date.now() - this.timeoutMs;
-    for (const admission of [...this.#watched]) admission.expireWaitingSince(oldest);
-    if (this.#watched.size > 0) this.#arm();
   }
 
-  #arm(): void {
-    this.#timer = setTimeout(() => this.#tick(), Math.max(1, Math.ceil(this.timeoutMs / 4)));
-    this.#timer.unref();
+  #check(): void {
+    this.#tick++;
+    // Stamped at or before this tick, a request has waited at least TICKS_PER_TIMEOUT whole ticks.
+    const late = this.#tick - TICKS_PER_TIMEOUT - 1;
+    for (const admission of this.#watched) admission.expireIfWaitingSince(late);
   }
 }
 
@@ -271,6 +281,9 @@ export interface AdmissionLimits {
   /** Most requests in flight on this connection. */
   perConnection: number;
 }
+
+/** No request waits in the first slot. */
+const NONE = -1;
 
 /**
  * Admission of the requests of one multiplexing connection: a cap on its requests in flight (so one peer
@@ -294,9 +307,12 @@ export class ConnectionAdmission {
   readonly #limits: AdmissionLimits;
   readonly #deadlines: StartDeadlines;
   readonly #expire: (requestId: number) => void;
-  /** Admitted requests that have not started: id → when admitted (ms), in admission order; made on first use. */
-  #waiting: Map<number, number> | undefined;
   #held = 0;
+  /** The one waiting request of the usual case, and its tick stamp. */
+  #firstId = NONE;
+  #firstTick = 0;
+  /** Further waiting requests (multiplexing peers): id → tick stamp, oldest first; made on first use. */
+  #more: Map<number, number> | undefined;
   #disposed = false;
 
   constructor(counter: RequestCounter, limits: AdmissionLimits, deadlines: StartDeadlines, expire: (requestId: number) => void) {
@@ -304,6 +320,7 @@ export class ConnectionAdmission {
     this.#limits = limits;
     this.#deadlines = deadlines;
     this.#expire = expire;
+    deadlines.watch(this);
   }
 
   /** Requests of this connection in flight. */
@@ -315,44 +332,48 @@ export class ConnectionAdmission {
   admit(requestId?: number): boolean {
     if (this.#held >= this.#limits.perConnection || !this.#counter.admit(this.#limits.maxRequests)) return false;
     this.#held++;
-    if (requestId !== undefined && !this.#disposed) {
-      this.#waiting ??= new Map();
-      this.#waiting.set(requestId, Date.now());
-      if (this.#waiting.size === 1) this.#deadlines.watch(this);
+    if (requestId === undefined || this.#disposed) return true;
+    if (this.#firstId === NONE) {
+      this.#firstId = requestId;
+      this.#firstTick = this.#deadlines.tick;
+    } else {
+      (this.#more ??= new Map()).set(requestId, this.#deadlines.tick);
     }
     return true;
   }
 
   /** The request's head is complete: its deadline no longer applies. */
   started(requestId: number): void {
-    this.#stopWaiting(requestId);
+    if (this.#firstId === requestId) this.#firstId = NONE;
+    else this.#more?.delete(requestId);
   }
 
   /** Counts a request out (served, refused after admission, or aborted). */
   release(requestId?: number): void {
     if (this.#held === 0) return;
     this.#held--;
-    if (requestId !== undefined) this.#stopWaiting(requestId);
+    if (requestId !== undefined) this.started(requestId);
     this.#counter.leave();
   }
 
-  /** The connection closed: stop watching. Requests still held are released by the connection. */
+  /** The connection closed: stop checking. Requests still held are released by the connection. */
   dispose(): void {
+    if (this.#disposed) return;
     this.#disposed = true;
-    this.#waiting?.clear();
+    this.#firstId = NONE;
+    this.#more = undefined;
     this.#deadlines.unwatch(this);
   }
 
-  /** Calls `expire` (once) if a request admitted before `time` (ms) is still waiting to start. */
-  expireWaitingSince(time: number): void {
-    const first = this.#waiting?.entries().next();
-    if (first === undefined || first.done === true || first.value[1] > time) return;
+  /** Calls `expire` (once) for a request stamped at or before tick `late` that is still waiting to start. */
+  expireIfWaitingSince(late: number): void {
+    let id = this.#firstId !== NONE && this.#firstTick <= late ? this.#firstId : NONE;
+    if (id === NONE && this.#more !== undefined) {
+      const oldest = this.#more.entries().next();
+      if (oldest.done !== true && oldest.value[1] <= late) id = oldest.value[0];
+    }
+    if (id === NONE) return;
     this.dispose();
-    this.#expire(first.value[0]);
-  }
-
-  #stopWaiting(requestId: number): void {
-    const waiting = this.#waiting;
-    if (waiting !== undefined && waiting.delete(requestId) && waiting.size === 0) this.#deadlines.unwatch(this);
+    this.#expire(id);
   }
 }
