@@ -21,7 +21,7 @@ import { createHash } from "node:crypto";
 import { HttpError, readText, type App, type Env, type Middleware, type Reply } from "tsgi";
 import { rotateCsrfToken } from "./csrf.js";
 import { encodeLocation } from "./lib/header-value.js";
-import { clientAddress, rateLimiter, tooManyRequests, type Limiter } from "./rate-limit.js";
+import { clientAddress, rateLimiter, tooManyRequests, unavailable, type Limiter } from "./rate-limit.js";
 import { memoryRateStore } from "./rate-limit/memory-store.js";
 import type { RateDecision, RateStore } from "./rate-limit/store.js";
 import { getSession } from "./session.js";
@@ -283,7 +283,7 @@ function loginThrottle(limits: LoginLimits | false | undefined): ((env: Env, use
     } catch (error) {
       env["tsgi.errors"].write(`tsgi login rate limit store failed: ${error instanceof Error ? error.message : String(error)}`);
       if (limits?.failOpen === true) return undefined;
-      throw new HttpError(503, "logging in is unavailable for a moment; try again shortly", { expose: true, headers: [["retry-after", "5"]], cause: error });
+      return unavailable("logging in is unavailable for a moment");
     }
     const refused = decisions.filter((decision) => decision !== undefined && !decision.allowed) as RateDecision[];
     if (refused.length === 0) return undefined;

@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { HttpError, type App, type Env, type Middleware, type Reply } from "tsgi";
+import type { App, Env, Middleware, Reply } from "tsgi";
 import { memoryRateStore } from "./rate-limit/memory-store.js";
 import { decide, type RateDecision, type RateStore } from "./rate-limit/store.js";
 
@@ -97,6 +97,11 @@ export function tooManyRequests(retryAfter: number, message = "too many requests
   };
 }
 
+/** A `503 Service Unavailable` reply with `Retry-After: 5`, for when the counter store fails. */
+export function unavailable(message: string): Reply {
+  return { status: 503, headers: [["content-type", "text/plain; charset=utf-8"], ["retry-after", "5"], ["cache-control", "no-store"]], body: `${message}; try again shortly\n` };
+}
+
 /** Options for {@link rateLimit}. */
 export interface RateLimitOptions extends LimiterOptions {
   /** The key a request counts against; undefined lets it through uncounted. Default {@link clientAddress}. */
@@ -122,7 +127,7 @@ export function rateLimit(options: RateLimitOptions): Middleware {
     } catch (error) {
       env["tsgi.errors"].write(`tsgi rate limit store failed: ${error instanceof Error ? error.message : String(error)}`);
       if (options.failOpen === true) return app(env);
-      throw new HttpError(503, "the rate limit store is unavailable; try again shortly", { expose: true, headers: [["retry-after", "5"]], cause: error });
+      return unavailable("the rate limit store is unavailable");
     }
     return decision.allowed ? app(env) : tooManyRequests(decision.retryAfter);
   };
