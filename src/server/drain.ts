@@ -1,4 +1,10 @@
-/** Graceful shutdown of a set of connections, shared by the FastCGI and SCGI servers. @module */
+/**
+ * Draining, shared by the FastCGI and SCGI servers: a server's connections at shutdown ({@link ConnectionSet}),
+ * one connection's graceful close ({@link lingerClose}) and writers waiting on a socket's write buffer
+ * ({@link DrainWaiters}).
+ * @module
+ */
+import type { Socket } from "node:net";
 
 /** A connection that can finish its work and close, or be cut. */
 export interface Drainable {
@@ -85,5 +91,52 @@ export class ConnectionSet<C extends Drainable> {
 
   #cut(): void {
     for (const connection of [...this.#live]) connection.destroy("the server is shutting down");
+  }
+}
+
+/** How long a closing connection waits for the web server to close its side before dropping it. */
+export const LINGER_MS = 5000;
+
+/**
+ * Closes our side of a connection after what was written (FIN, no reset), keeps reading (and discarding)
+ * until the peer closes too, and drops it after `lingerMs` if the peer never does.
+ *
+ * @example
+ * ```ts
+ * lingerClose(socket); // after the last reply on a connection that is not kept
+ * ```
+ */
+export function lingerClose(socket: Socket, lingerMs = LINGER_MS): void {
+  socket.end();
+  socket.resume();
+  const linger = setTimeout(() => socket.destroy(), lingerMs);
+  linger.unref();
+  socket.once("close", () => clearTimeout(linger));
+}
+
+/**
+ * Writers waiting for a socket's write buffer to drain: `wait()` resolves on the next `wake()` (the
+ * socket's `drain` event, or its close).
+ *
+ * @example
+ * ```ts
+ * const waiters = new DrainWaiters();
+ * socket.on("drain", () => waiters.wake());
+ * socket.on("close", () => waiters.wake());
+ * if (!socket.write(chunk)) await waiters.wait();
+ * ```
+ */
+export class DrainWaiters {
+  #waiters: Array<() => void> = [];
+
+  wait(): Promise<void> {
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  wake(): void {
+    if (this.#waiters.length === 0) return;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
   }
 }

@@ -1,13 +1,14 @@
 // The socket-server base shared by FastCGI and SCGI, over real loopback sockets: an idempotent close()
 // (a second SIGTERM with a request in flight still resolves), a second close with graceMs 0 that cuts
 // the grace short, the inFlight/served counters, and option errors that name the option.
-import type { Socket } from "node:net";
+import { connect, createServer, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { App } from "tsgi";
 import { serveFastCgi } from "tsgi/fastcgi";
 import { encodeScgiRequest } from "tsgi/protocol/scgi";
 import { serveScgi } from "tsgi/scgi";
 import { memorySink } from "tsgi/testing";
+import { DrainWaiters, lingerClose } from "../../src/server/drain.js";
 import { SignalQueue, runSignalLoop, type SignalSource } from "../../src/server/lifecycle.js";
 import { ConnectionAdmission, positiveInteger, SocketServer, StartDeadlines } from "../../src/server/socket-server.js";
 import type { RunningServer } from "../../src/server/types.js";
@@ -300,5 +301,70 @@ describe("ConnectionAdmission", () => {
     expect(expired).toEqual(["stalled 7"]);
     idle.dispose();
     busy.dispose();
+  });
+});
+
+describe("connection closing helpers", () => {
+  it("lingerClose sends FIN after what was written, then drops a peer that never closes its side", async () => {
+    let serverSide: Promise<number> | undefined;
+    let lingerAt = 0;
+    const server = createServer({ allowHalfOpen: true }, (socket) => {
+      serverSide = new Promise((resolve) => socket.once("close", () => resolve(Date.now())));
+      socket.write("last reply");
+      lingerAt = Date.now();
+      lingerClose(socket, 150);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const client = connect({ port: (server.address() as { port: number }).port, host: "127.0.0.1", allowHalfOpen: true });
+      sockets.push(client);
+      let received = "";
+      let ended = false;
+      client.on("data", (chunk: Buffer) => { received += chunk.toString(); });
+      client.on("end", () => { ended = true; });
+      expect(await waitFor(() => ended, 2000)).toBe(true);
+      expect(received).toBe("last reply");
+      client.write("the peer keeps talking"); // read and discarded while lingering
+      const closedAt = await within(serverSide as Promise<number>, 2000);
+      expect(closedAt).not.toBe("pending");
+      expect((closedAt as number) - lingerAt).toBeGreaterThanOrEqual(140);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("lingerClose drops the connection as soon as the peer closes too", async () => {
+    let serverSide: Promise<number> | undefined;
+    const server = createServer({ allowHalfOpen: true }, (socket) => {
+      serverSide = new Promise((resolve) => socket.once("close", () => resolve(Date.now())));
+      lingerClose(socket, 5000);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const client = connect({ port: (server.address() as { port: number }).port, host: "127.0.0.1" });
+      sockets.push(client);
+      client.resume();
+      const endedAt = await new Promise<number>((resolve) => client.once("end", () => resolve(Date.now())));
+      const closedAt = await within(serverSide as Promise<number>, 1000);
+      expect(closedAt).not.toBe("pending");
+      expect((closedAt as number) - endedAt).toBeLessThan(500);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("DrainWaiters resolves every waiter on the next wake, and only then", async () => {
+    const waiters = new DrainWaiters();
+    let woken = 0;
+    const all = Promise.all([waiters.wait(), waiters.wait()]).then(() => { woken = 2; });
+    await sleep(20);
+    expect(woken).toBe(0);
+    waiters.wake();
+    await all;
+    expect(woken).toBe(2);
+    const later = waiters.wait();
+    expect(await within(later, 50)).toBe("pending");
+    waiters.wake();
+    expect(await within(later, 50)).toBeUndefined();
   });
 });
