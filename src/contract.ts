@@ -79,6 +79,8 @@ export interface Env {
   "tsgi.multiprocess": boolean;
   /** True when the process serves this one request only and then exits (CGI). */
   "tsgi.run_once": boolean;
+  /** True when the server runs in development mode (`--development`): frameworks may show more detail. */
+  "tsgi.development"?: boolean;
   /** Request headers: `HTTP_ACCEPT`, `HTTP_USER_AGENT`, ... */
   [header: `HTTP_${string}`]: string | undefined;
   /** Namespaced extension keys (`"tsgi.session"`, `"myapp.user"`). */
@@ -96,7 +98,7 @@ export type ReplyBody = null | undefined | BodyChunk | Iterable<BodyChunk> | Asy
 
 /** What an app returns. Named `Reply` so it never shadows the global Fetch `Response`. */
 export interface Reply {
-  /** An integer from 100 to 999 (RFC 9110 allows 100–599 on the wire). */
+  /** An integer from 200 to 599: the final status (servers answer anything else with a 500). */
   status: number;
   headers: HeaderList;
   body?: ReplyBody;

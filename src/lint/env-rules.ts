@@ -186,11 +186,13 @@ export const GATEWAY_RULES: Array<Rule<EnvRecord>> = [
   },
   {
     id: "gateway.flags", section: "gateway",
-    spec: "`tsgi.multithread` (other requests may run concurrently in this process), `tsgi.multiprocess` (several processes may serve the app) and `tsgi.run_once` (the process serves this request only, as CGI) MUST be booleans.",
+    spec: "`tsgi.multithread` (other requests may run concurrently in this process), `tsgi.multiprocess` (several processes may serve the app) and `tsgi.run_once` (the process serves this request only, as CGI) MUST be booleans; `tsgi.development` (the server runs in development mode), when present, too.",
     check: (env) => {
       for (const key of ["tsgi.multithread", "tsgi.multiprocess", "tsgi.run_once"]) {
         if (typeof env[key] !== "boolean") return `${key} must be a boolean; got ${show(env[key])}`;
       }
+      const development = env["tsgi.development"];
+      if (development !== undefined && typeof development !== "boolean") return `tsgi.development must be a boolean when present; got ${show(development)}`;
       return undefined;
     },
   },

@@ -1,9 +1,9 @@
 /** Rules for the reply an app returns, its body chunks, and the app's use of input and errors. @module */
+import { nameProblem, valueProblem } from "../gateway/header-check.js";
 import type { Rule } from "./rule.js";
 import { show } from "./rule.js";
 
 type ReplyRecord = Record<string, unknown>;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"]);
 
 function headerList(reply: ReplyRecord): Array<[string, string]> {
@@ -30,9 +30,9 @@ export const REPLY_RULES: Array<Rule<ReplySubject>> = [
   },
   {
     id: "reply.status", section: "reply",
-    spec: "`status` MUST be an integer from 100 to 599.",
-    check: ({ reply }) => Number.isInteger(reply.status) && (reply.status as number) >= 100 && (reply.status as number) <= 599
-      ? undefined : `status must be an integer from 100 to 599; got ${show(reply.status)}`,
+    spec: "`status` MUST be an integer from 200 to 599: a reply is final, and a 1xx status cannot be. A server answers any other status with a 500 and logs why.",
+    check: ({ reply }) => Number.isInteger(reply.status) && (reply.status as number) >= 200 && (reply.status as number) <= 599
+      ? undefined : `status must be an integer from 200 to 599; got ${show(reply.status)}${Number.isInteger(reply.status) && (reply.status as number) >= 100 && (reply.status as number) < 200 ? " (a 1xx status cannot be a final reply)" : ""}`,
   },
   {
     id: "reply.headers", section: "reply",
@@ -51,15 +51,21 @@ export const REPLY_RULES: Array<Rule<ReplySubject>> = [
     id: "reply.header-name", section: "reply",
     spec: "A header name MUST be an RFC 9110 token (letters, digits and ``!#$%&'*+-.^_`|~``); case is not significant.",
     check: ({ reply }) => {
-      for (const [name] of headerList(reply)) if (!TOKEN.test(name)) return `header name ${show(name)} is not a token; remove spaces, colons and other separators`;
+      for (const [name] of headerList(reply)) {
+        const problem = nameProblem(name);
+        if (problem !== undefined) return problem;
+      }
       return undefined;
     },
   },
   {
     id: "reply.header-value", section: "reply",
-    spec: "A header value MUST NOT contain CR, LF or NUL (header injection).",
+    spec: "A header value MUST consist of characters that are sent as themselves in one byte: HTAB, U+0020–U+007E and U+0080–U+00FF (written as Latin-1, as node:http and Fetch's ByteString do). CR, LF, NUL, the other control characters and any character above U+00FF (whose low byte could be CR or LF on the wire) are refused: percent-encode such values (RFC 8187 for parameters). A server answers a reply breaking this rule with a 500 and one log line naming the header, and never writes its bytes.",
     check: ({ reply }) => {
-      for (const [name, value] of headerList(reply)) if (/[\r\n\0]/.test(value)) return `header ${name} has CR, LF or NUL in its value ${show(value)}; strip them or encode the value`;
+      for (const [name, value] of headerList(reply)) {
+        const problem = valueProblem(name, value);
+        if (problem !== undefined) return problem;
+      }
       return undefined;
     },
   },
@@ -71,7 +77,7 @@ export const REPLY_RULES: Array<Rule<ReplySubject>> = [
   },
   {
     id: "reply.no-hop-by-hop", section: "reply",
-    spec: "The headers MUST NOT contain hop-by-hop fields (`Connection`, `Keep-Alive`, `Transfer-Encoding`, `Upgrade`, `TE`, `Trailer`, `Proxy-Connection`): framing is the server's job.",
+    spec: "The headers MUST NOT contain hop-by-hop fields (`Connection`, `Keep-Alive`, `Transfer-Encoding`, `Upgrade`, `TE`, `Trailer`, `Proxy-Connection`): framing is the server's job. Servers drop them.",
     check: ({ reply }) => {
       for (const [name] of headerList(reply)) if (HOP_BY_HOP.has(name.toLowerCase())) return `remove the ${name} header: the server decides framing and connection reuse`;
       return undefined;
@@ -79,9 +85,11 @@ export const REPLY_RULES: Array<Rule<ReplySubject>> = [
   },
   {
     id: "reply.content-length", section: "reply",
-    spec: "A `Content-Length` header, when present, MUST be decimal and, for a string or bytes body, equal its length in bytes.",
+    spec: "A `Content-Length` header, when present, MUST be given once, in decimal, and, for a string or bytes body, equal its length in bytes. Without one, a server adds the length of a string or bytes body and frames a streamed body itself (chunked on HTTP/1.1). A server answers a reply breaking this rule with a 500.",
     check: ({ reply, method }) => {
-      const header = headerList(reply).find(([name]) => name.toLowerCase() === "content-length");
+      const lengths = headerList(reply).filter(([name]) => name.toLowerCase() === "content-length");
+      if (lengths.length > 1) return `content-length is given ${lengths.length} times; give it once, or drop it and let the server count`;
+      const header = lengths[0];
       if (header === undefined) return undefined;
       if (!/^[0-9]+$/.test(header[1])) return `content-length must be a decimal string; got ${show(header[1])}`;
       const body = reply.body;
@@ -92,10 +100,10 @@ export const REPLY_RULES: Array<Rule<ReplySubject>> = [
   },
   {
     id: "reply.no-body-status", section: "reply",
-    spec: "A reply with status 1xx, 204 or 304 MUST have no body and no `Content-Type`.",
+    spec: "A reply with status 204 or 304 MUST have no body and no `Content-Type`. A server sends no body for them whatever the app returned, drops a 204's `Content-Length`, and keeps (never adds) a 304's.",
     check: ({ reply }) => {
       const status = reply.status as number;
-      if (!(status < 200 || status === 204 || status === 304)) return undefined;
+      if (!(status === 204 || status === 304)) return undefined;
       const body = reply.body;
       const empty = body === undefined || body === null || body === "" || (body instanceof Uint8Array && body.byteLength === 0);
       if (!empty) return `a ${status} reply must not have a body; remove it or change the status`;
@@ -104,7 +112,7 @@ export const REPLY_RULES: Array<Rule<ReplySubject>> = [
   },
   {
     id: "reply.body", section: "reply",
-    spec: "`body` MUST be absent, `null`, a string (sent as UTF-8), a `Uint8Array`, or a sync or async iterable of strings and `Uint8Array`s (a stream). For `HEAD` an app MAY return a body; the server MUST NOT send it.",
+    spec: "`body` MUST be absent, `null`, a string (sent as UTF-8), a `Uint8Array`, or a sync or async iterable of strings and `Uint8Array`s (a stream). For `HEAD` an app MAY return a body; the server sends the headers GET would get (a whole body's `Content-Length` included) and none of its bytes. A stream that fails before its first chunk is answered with a 500; one that fails later is cut short so the client sees it incomplete.",
     check: ({ reply }) => {
       const body = reply.body;
       if (body === undefined || body === null || typeof body === "string" || body instanceof Uint8Array || isIterable(body)) return undefined;

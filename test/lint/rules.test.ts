@@ -37,13 +37,17 @@ const envCases: Array<[rule: string, mutate: (env: Mutable) => void, message: st
 /** Reply cases: an app returning a reply that breaks the named rule. */
 const replyCases: Array<[rule: string, reply: unknown, message: string | RegExp]> = [
   ["reply.object", null, "the app must return { status, headers, body }; got null"],
-  ["reply.status", { status: 42, headers: [] }, "status must be an integer from 100 to 599; got number 42"],
+  ["reply.status", { status: 42, headers: [] }, "status must be an integer from 200 to 599; got number 42"],
+  ["reply.status", { status: 103, headers: [] }, /got number 103 \(a 1xx status cannot be a final reply\)/],
   ["reply.headers", { status: 200, headers: { "content-type": "text/plain" } }, /headers must be an array of \[name, value\] pairs \(not an object or Headers\)/],
   ["reply.header-name", { status: 200, headers: [["bad name", "x"]] }, 'header name "bad name" is not a token'],
-  ["reply.header-value", { status: 200, headers: [["x-a", "1\r\nset-cookie: evil=1"]] }, /header x-a has CR, LF or NUL/],
+  ["reply.header-value", { status: 200, headers: [["x-a", "1\r\nset-cookie: evil=1"]] }, /header x-a: its value holds CR at index 1/],
+  ["reply.header-value", { status: 200, headers: [["location", "/\u010d\u010aset-cookie: evil=1"]] }, /header location: its value holds U\+010D .*percent-encode/],
+  ["reply.header-value", { status: 200, headers: [["x-a", "bell\u0007"]] }, /U\+0007/],
   ["reply.no-status-header", { status: 200, headers: [["Status", "404"]] }, "remove the Status header and set reply.status instead"],
   ["reply.no-hop-by-hop", { status: 200, headers: [["Transfer-Encoding", "chunked"]] }, /remove the Transfer-Encoding header/],
   ["reply.content-length", { status: 200, headers: [["content-length", "3"]], body: "hello" }, "content-length says 3 but the body has 5 bytes; drop the header and let the server count"],
+  ["reply.content-length", { status: 200, headers: [["content-length", "5"], ["Content-Length", "5"]], body: "hello" }, /given 2 times/],
   ["reply.no-body-status", { status: 204, headers: [], body: "x" }, "a 204 reply must not have a body; remove it or change the status"],
   ["reply.body", { status: 200, headers: [], body: 42 }, /body must be a string, Uint8Array or an \(async\) iterable of them; got number 42/],
 ];
