@@ -1,4 +1,5 @@
 // Types for report.mjs, for the tests that import it.
+import type { Summary } from "./lib/stats.mjs";
 
 export interface ResultRow {
   id: string;
@@ -8,6 +9,7 @@ export interface ResultRow {
   value?: number;
   reason?: string;
   baseline?: string;
+  rounds?: Array<Record<string, unknown> | null>;
   [key: string]: unknown;
 }
 
@@ -19,6 +21,10 @@ export interface ResultGroup {
   unit: string;
   higherIsBetter: boolean;
   baseline: string;
+  baselineLabel?: string;
+  charts?: string[];
+  overload?: boolean;
+  noise?: { before?: { load1?: number; othersCores?: number }; during?: { load1?: { median: number; max: number }; othersCores?: { median: number; max: number } } };
   rows: ResultRow[];
 }
 
@@ -27,6 +33,9 @@ export interface Results {
   groups: ResultGroup[];
 }
 
-export function ratio(group: ResultGroup, row: ResultRow): number | undefined;
+export const HEADLINES: Array<{ group: string; row: string; against: string; what: string; metric?: string; target?: [string, number]; cpu?: boolean; cpuTarget?: [string, number] }>;
+export function ratio(group: ResultGroup, row: ResultRow, metric?: "value" | "cpuUs"): number | undefined;
+export function ratioRange(group: ResultGroup, row: ResultRow, metric?: "value" | "cpuUs"): Summary | undefined;
+export function chartsOf(group: ResultGroup): Array<{ metric: string; file: string }>;
 export function markdown(report: Results): string;
 export function renderReport(report: Results, root: string): string[];

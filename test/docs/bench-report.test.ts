@@ -1,14 +1,17 @@
 // The benchmark page is generated, never hand-edited: wrk's report parses into numbers, a row's value
-// is the median of its rounds, and every number in docs/benchmarks.md and the charts comes from the JSON.
+// is the median of its rounds with their range, ratios are paired round by round, a busy machine is
+// called out, and every number in docs/benchmarks.md and the charts comes from the JSON.
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { combine } from "../../bench/lib/group.mjs";
 import { barChart, formatNumber } from "../../bench/lib/svg.mjs";
 import { parseWrk } from "../../bench/lib/wrk.mjs";
-import { markdown, ratio, type Results } from "../../bench/report.mjs";
+import { chartsOf, markdown, ratio, ratioRange, type Results } from "../../bench/report.mjs";
 import { tsgiExport } from "../../bench/scenarios/apps/tsgi.mjs";
+
+const rounds = (values: number[], cpu: number[], p99: number[], loadKb: number[]) =>
+  values.map((value, i) => ({ value, cpuUs: cpu[i], latency: { p50: 1, p99: p99[i] }, loadKb: loadKb[i], errors: 0, non2xx: 0, requests: value * 3 }));
 
 const results: Results = {
   meta: {
@@ -18,18 +21,27 @@ const results: Results = {
   groups: [
     {
       id: "http-hello", family: "http", title: "HTTP hello-world", unit: "req/s", higherIsBetter: true, baseline: "node-http",
+      noise: { before: { load1: 0.5, othersCores: 0.03 }, during: { load1: { median: 2.1, max: 2.3 }, othersCores: { median: 0.02, max: 0.06 } } },
       rows: [
-        { id: "tsgi-bare", label: "tsgi bare app", tsgi: true, status: "ok", value: 45_678, latency: { p50: 1.04, p99: 2.5 }, errors: 0, non2xx: 0, cpuUs: 24, rss: { idleKb: 46_080, loadKb: 71_680 } },
-        { id: "node-http", label: "node:http (raw)", tsgi: false, status: "ok", value: 50_000, latency: { p50: 0.98, p99: 2.1 }, errors: 0, non2xx: 0, cpuUs: 20, rss: { idleKb: 45_056, loadKb: 55_296 } },
+        { id: "tsgi-bare", label: "tsgi bare app", tsgi: true, status: "ok", value: 45_000, latency: { p50: 1.04, p99: 2.5 }, errors: 0, non2xx: 0, cpuUs: 24, rss: { idleKb: 46_080, loadKb: 71_680 }, rounds: rounds([44_000, 45_000, 46_000], [24, 23, 25], [2.4, 2.5, 2.7], [70_000, 71_680, 69_000]) },
+        { id: "node-http", label: "node:http (raw)", tsgi: false, status: "ok", value: 50_000, latency: { p50: 0.98, p99: 2.1 }, errors: 0, non2xx: 0, cpuUs: 20, rss: { idleKb: 45_056, loadKb: 55_296 }, rounds: rounds([50_000, 49_000, 51_000], [20, 20, 20], [2.0, 2.1, 2.2], [55_296, 55_000, 54_000]) },
         { id: "fastify", label: "fastify", tsgi: false, status: "failed", reason: "wrong answer from http://127.0.0.1:1/: 404\nmore detail" },
         { id: "tsgi-framework", label: "tsgi framework", tsgi: true, status: "n/a", reason: "tsgi/framework is not built" },
       ],
     },
     {
-      id: "router", family: "router", title: "Router lookup", unit: "ns/lookup", higherIsBetter: false, baseline: "per-row",
+      id: "http-param", family: "http", title: "HTTP param route (/users/:id)", unit: "req/s", higherIsBetter: true, baseline: "node-http",
+      noise: { before: { load1: 3, othersCores: 0.9 }, during: { othersCores: { median: 0.7, max: 1.1 } } },
       rows: [
-        { id: "tsgi-10", label: "tsgi, 10 routes", tsgi: true, status: "ok", value: 100, baseline: "tsgi-10" },
-        { id: "tsgi-1000", label: "tsgi, 1000 routes", tsgi: true, status: "ok", value: 110, baseline: "tsgi-10" },
+        { id: "tsgi-framework", label: "tsgi framework", tsgi: true, status: "ok", value: 30_000, rounds: rounds([30_000, 15_000, 31_000], [30, 31, 29], [3, 9, 3], [1, 1, 1]) },
+        { id: "node-http", label: "node:http (raw)", tsgi: false, status: "ok", value: 30_000, rounds: rounds([30_000, 30_000, 30_000], [25, 25, 25], [3, 3, 3], [1, 1, 1]) },
+      ],
+    },
+    {
+      id: "router", family: "router", title: "Router lookup", unit: "ns/lookup", higherIsBetter: false, baseline: "per-row", baselineLabel: "vs 10 routes",
+      rows: [
+        { id: "tsgi-10", label: "tsgi, 10 routes", tsgi: true, status: "ok", value: 100, baseline: "tsgi-10", rounds: [{ value: 100 }, { value: 101 }, { value: 99 }] },
+        { id: "tsgi-1000", label: "tsgi, 1000 routes", tsgi: true, status: "ok", value: 110, baseline: "tsgi-10", rounds: [{ value: 110 }, { value: 111 }, { value: 109 }] },
       ],
     },
   ],
@@ -43,7 +55,9 @@ describe("bench: wrk parsing", () => {
     expect(report.latency.p50).toBeGreaterThan(0);
     expect(report.latency.p99).toBeGreaterThanOrEqual(report.latency.p50 ?? 0);
     expect(report.errors).toBe(0);
+    expect(report.timeouts).toBe(0);
     expect(report.non2xx).toBe(0);
+    expect(report.latency.max).toBeCloseTo(121.55, 6);
   });
 
   it("converts units and counts errors", () => {
@@ -63,8 +77,8 @@ Requests/sec:    100.00
 Transfer/sec:     10.00KB
 `;
     const report = parseWrk(text);
-    expect(report).toMatchObject({ rps: 100, requests: 100, errors: 10, non2xx: 7 });
-    expect(report.latency).toMatchObject({ p50: 0.2, p75: 0.3, p90: 1.5, p99: 2000, mean: 0.25 });
+    expect(report).toMatchObject({ rps: 100, requests: 100, errors: 10, timeouts: 4, non2xx: 7 });
+    expect(report.latency).toMatchObject({ p50: 0.2, p75: 0.3, p90: 1.5, p99: 2000, mean: 0.25, max: 1 });
   });
 
   it("refuses text that is not a wrk report", () => {
@@ -85,46 +99,43 @@ describe("bench: tsgi parts not built yet", () => {
   });
 });
 
-describe("bench: rounds", () => {
-  const samples = [
-    { value: 10, errors: 1, non2xx: 0, requests: 30, latency: { p50: 3 }, rss: { idleKb: 5, loadKb: 9 } },
-    { value: 30, errors: 0, non2xx: 2, requests: 90, latency: { p50: 1 }, rss: { idleKb: 5, loadKb: 12 } },
-    { value: 20, errors: 0, non2xx: 0, requests: 60, latency: { p50: 2 }, rss: { idleKb: 5, loadKb: 7 } },
-  ];
-
-  it("takes the best round with its latency, keeps the median, sums error counts and keeps the peak memory", () => {
-    expect(combine(samples, 5)).toMatchObject({ status: "ok", value: 30, median: 20, latency: { p50: 1 }, errors: 1, non2xx: 2, requests: 180, rss: { idleKb: 5, loadKb: 12 }, samples: [10, 30, 20] });
-  });
-
-  it("takes the median CPU per request across rounds", () => {
-    const withCpu = samples.map((sample, i) => ({ ...sample, cpuUs: [50, 10, 30][i] }));
-    expect(combine(withCpu, 5).cpuUs).toBe(30);
-  });
-
-  it("takes the lowest round when lower is better (time per request)", () => {
-    expect(combine(samples, undefined, false)).toMatchObject({ value: 10, median: 20, latency: { p50: 3 } });
-  });
-});
-
 describe("bench: the report", () => {
   const page = markdown(results);
-  const hello = results.groups[0];
+  const [hello, param, router] = results.groups;
+  if (hello === undefined || param === undefined || router === undefined) throw new Error("fixture");
 
-  it("computes ratios against the group's baseline or the row's own", () => {
-    expect(hello && ratio(hello, hello.rows[0]!)).toBeCloseTo(0.91356, 4);
-    const router = results.groups[1];
-    expect(router && ratio(router, router.rows[1]!)).toBeCloseTo(1.1, 6);
+  it("takes ratios round by round against the group's baseline or the row's own", () => {
+    expect(ratioRange(hello, hello.rows[0]!)).toMatchObject({ n: 3 });
+    expect(ratio(hello, hello.rows[0]!)).toBeCloseTo(46_000 / 51_000, 6);
+    expect(ratioRange(hello, hello.rows[0]!)?.min).toBeCloseTo(44_000 / 50_000, 6);
+    expect(ratioRange(hello, hello.rows[0]!)?.max).toBeCloseTo(45_000 / 49_000, 6);
+    expect(ratio(router, router.rows[1]!)).toBeCloseTo(1.1, 6);
   });
 
-  it("prints each number from the JSON, with ratio, latency, CPU per request and memory", () => {
-    expect(page).toContain("| **tsgi bare app** | 45,678 | 0.91× | 2.50 | 24.0 | 1.20× | 45 MB | 70 MB |");
-    expect(page).toContain("| node:http (raw) | 50,000 | 1.00× | 2.10 | 20.0 | 1.00× | 44 MB | 54 MB |");
-    expect(page).toContain("| **tsgi, 1000 routes** | 110 | 1.10× |");
+  it("prints each row's median with the lowest and highest round, ratios with their range, p50, p99, CPU and memory", () => {
+    expect(page).toContain("| server | req/s (median) | lowest–highest round | vs node:http (raw) | p50 ms | p99 ms | CPU µs/req | CPU vs node:http (raw) | RSS idle | RSS peak under load |");
+    expect(page).toContain("| **tsgi bare app** | 45,000 | 44,000–46,000 | 0.90× (0.88×–0.92×) | 1.00 | 2.50 (2.40–2.70) | 24.0 (23.0–25.0) | 1.20× (1.15×–1.25×) | 45 MB | 70 MB |");
+    expect(page).toContain("| node:http (raw) | 50,000 | 49,000–51,000 | 1.00× (1.00×–1.00×) |");
+    expect(page).toContain("| **tsgi, 1000 routes** | 110 | 109–111 | 1.10× (1.10×–1.10×) |");
   });
 
-  it("puts the speed and CPU ratios of the key comparisons first", () => {
-    expect(page).toContain("| tsgi HTTP server (bare app) vs raw node:http, hello-world | **0.91×** (45,678 vs 50,000 req/s; higher is better) | **1.20×** (24.0 vs 20.0 µs) |");
-    expect(page).toContain("| tsgi router: 1000 routes vs 10, lookup time | **1.10×** (110 vs 100 ns/lookup; lower is better) |  |");
+  it("never cuts a table header, even when the title has a colon", () => {
+    const section = page.slice(page.indexOf("## HTTP param route (/users/:id)"));
+    const header = section.split("\n").find((line) => line.startsWith("|"));
+    expect(header).toMatch(/^\| server \| req\/s \(median\) \|/);
+    expect(page).not.toContain("| HTTP param route (/users/ |");
+  });
+
+  it("reads issue 11's targets directly: ratio with its range, CPU ratio, target and whether it is met", () => {
+    expect(page).toContain("| tsgi bare app vs raw node:http, hello-world | ≥ 0.97×, CPU ≤ 1.05× | **0.90×** (0.88–0.92): 45,000 vs 50,000 req/s; higher is better | **1.20×** (1.15–1.25): 24.0 vs 20.0 µs | **not met** |");
+    expect(page).toContain("| tsgi router: 1000 routes vs 10, lookup time |  | **1.10×** (1.10–1.10): 110 vs 100 ns/lookup; lower is better |  |  |");
+    expect(page).toContain("| tsgi framework vs fastify, hello-world | > 1.00× | not measured: tsgi/framework is not built | | |");
+  });
+
+  it("records the machine's load beside each table and marks a busy group's ratios rough", () => {
+    expect(page).toContain("Machine: load average 0.50 before; other processes 0.03 cores before; 0.02 cores (at most 0.06) during the rounds. Rounds agree: the widest ratio range is 4 % of its median.");
+    expect(page).toContain("**Machine busy: ratios rough** (the ratio tsgi framework vs node:http (raw) moved 53 % across rounds (limit 15 %); other processes used 0.70 cores during the rounds (limit 0.25)).");
+    expect(page).toMatch(/\| tsgi framework vs [a-z]+, param route \|.*\| not measured/);
   });
 
   it("says why a row has no number, in one line", () => {
@@ -138,26 +149,38 @@ describe("bench: the report", () => {
     expect(page).toContain("Test CPU, 2 cores; Node v20.20.2");
     expect(page).toContain("![HTTP hello-world](benchmarks/http-hello.svg)");
     expect(page).toContain("Do not edit by hand");
+    expect(chartsOf({ ...hello, charts: ["p99"] }).map((chart) => chart.file)).toEqual(["http-hello.svg", "http-hello-p99.svg"]);
+    expect(markdown({ ...results, groups: [{ ...hello, charts: ["p99"] }] })).toContain("![HTTP hello-world: p99](benchmarks/http-hello-p99.svg)");
   });
 
-  it("draws a bar per measured row, scaled to the largest, and labels the others", () => {
-    const svg = hello === undefined ? "" : barChart(hello);
-    const widths = [...svg.matchAll(/<rect x="\d+" y="\d+" width="([\d.]+)"/g)].map((match) => Number(match[1]));
-    expect(widths).toHaveLength(2);
-    expect(widths[0]! / widths[1]!).toBeCloseTo(45_678 / 50_000, 2);
-    expect(svg).toContain(formatNumber(45_678));
+  it("draws a bar at each measured row's median with a whisker from its lowest to its highest round", () => {
+    const svg = barChart(hello);
+    const bars = [...svg.matchAll(/<rect x="(\d+)" y="\d+" width="([\d.]+)"[^>]*fill="(#[0-9a-f]+)"/g)].map((match) => ({ x: Number(match[1]), width: Number(match[2]), fill: match[3] }));
+    expect(bars).toHaveLength(2);
+    expect(bars[0]!.width / bars[1]!.width).toBeCloseTo(45_000 / 50_000, 2);
+    expect(bars[0]!.fill).toBe("#2563eb");
+    expect(bars[1]!.fill).not.toBe("#2563eb");
+    const whiskers = [...svg.matchAll(/<path class="whisker" d="M([\d.]+) [\d.]+H([\d.]+)/g)].map((match) => [Number(match[1]), Number(match[2])]);
+    expect(whiskers).toHaveLength(2);
+    const x0 = bars[1]!.x;
+    const full = bars[1]!.width / 50_000;
+    expect(whiskers[0]![0] - x0).toBeCloseTo(44_000 * full, 0);
+    expect(whiskers[0]![1] - x0).toBeCloseTo(46_000 * full, 0);
+    expect(svg).toContain("45,000 (44,000–46,000)");
+    expect(svg).toContain("bar: median round, whisker: lowest to highest round");
     expect(svg).toContain("failed");
     expect(svg).toContain("not available");
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    const p99 = barChart(hello, { metric: "p99" });
+    expect(p99).toContain("p99 latency, ms, lower is better");
+    expect(p99).toContain("2.50 (2.40–2.70)");
   });
 
   it("switches to a log scale when the values span a wide range, so small bars stay visible", () => {
-    const router = results.groups[1];
-    if (router === undefined) throw new Error("fixture");
     expect(barChart(router)).not.toContain("log scale");
     const wide = { ...router, rows: [...router.rows, { id: "linear-1000", label: "linear, 1000 routes", tsgi: false, status: "ok" as const, value: 100_000 }] };
     const svg = barChart(wide);
-    expect(svg).toContain("lower is better; log scale");
+    expect(svg).toContain("log scale");
     const widths = [...svg.matchAll(/<rect x="\d+" y="\d+" width="([\d.]+)"/g)].map((match) => Number(match[1]));
     expect(Math.min(...widths)).toBeGreaterThan(20);
   });
