@@ -4,24 +4,23 @@
  * fails later errors the Response body (the runtime cuts the reply short).
  * @module
  */
+import type { Env, LogSink } from "../contract.js";
 import type { ReplyPlan } from "../gateway/reply-plan.js";
-import type { Env, HeaderList, LogSink } from "../contract.js";
 import { sendPlan, type ReplySink } from "../gateway/reply-writer.js";
-
-function headersOf(list: HeaderList): Headers {
-  const headers = new Headers();
-  for (let i = 0; i < list.length; i++) {
-    const pair = list[i] as [string, string];
-    headers.append(pair[0], pair[1]);
-  }
-  return headers;
-}
 
 const encoder = new TextEncoder();
 
-/** A string body goes as bytes: a string would make the Response add a content-type of its own. */
+/** A string body goes as bytes unless the reply names its content-type: a string would make the Response add one of its own. */
 function responseOf(plan: ReplyPlan, body: string | Uint8Array | ReadableStream<Uint8Array> | null): Response {
-  return new Response(typeof body === "string" ? encoder.encode(body) : body, { status: plan.status, statusText: plan.reason, headers: headersOf(plan.headers) });
+  const headers = new Headers();
+  const list = plan.headers;
+  let typed = false;
+  for (let i = 0; i < list.length; i++) {
+    const pair = list[i] as [string, string];
+    headers.append(pair[0], pair[1]);
+    if (!typed && pair[0].length === 12 && pair[0].toLowerCase() === "content-type") typed = true;
+  }
+  return new Response(typeof body === "string" && !typed ? encoder.encode(body) : body, { status: plan.status, headers });
 }
 
 /** Pulls a streamed reply only as fast as the runtime reads the Response body. */
@@ -95,18 +94,23 @@ class ResponseSink implements ReplySink {
 }
 
 /**
- * Sends `plan` as a Response: resolves with it once its head is known (at once for a whole body, with
- * the first chunk of a stream). `complete` runs once the reply is over: whole body handed over,
- * stream finished, cut short or cancelled by the runtime.
+ * Sends `plan` as a Response: the Response itself for a whole body (no promise in between), else a
+ * promise of it once the first chunk of the stream is there. `complete` runs once the reply is over:
+ * whole body handed over, stream finished, cut short or cancelled by the runtime.
  *
  * @example
  * ```ts
  * const response = await planResponse(planReply(reply, env.REQUEST_METHOD), env, log, false, () => {});
  * ```
  */
-export function planResponse(plan: ReplyPlan, env: Env, log: LogSink, development: boolean, complete: () => void): Promise<Response> {
-  return new Promise((resolve) => {
-    const sink = new ResponseSink(resolve, complete);
-    sink.sending = sendPlan(plan, sink, env, log, development);
-  });
+export function planResponse(plan: ReplyPlan, env: Env, log: LogSink, development: boolean, complete: () => void): Response | Promise<Response> {
+  let response: Response | undefined;
+  let resolve: ((response: Response) => void) | undefined;
+  const sink = new ResponseSink((made) => {
+    if (resolve === undefined) response = made;
+    else resolve(made);
+  }, complete);
+  sink.sending = sendPlan(plan, sink, env, log, development);
+  if (response !== undefined) return response;
+  return new Promise((done) => { resolve = done; });
 }

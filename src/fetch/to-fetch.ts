@@ -2,10 +2,9 @@
 import type { App, LogSink } from "../contract.js";
 import { EMPTY_INPUT, RequestInput } from "../gateway/body.js";
 import { invoke } from "../gateway/invoke.js";
-import { LazyAbort } from "../gateway/lazy-abort.js";
 import { planReply } from "../gateway/reply-plan.js";
 import { envFromUrl } from "../gateway/url-env.js";
-import { followUntilComplete } from "./bridge-abort.js";
+import { BridgeAbort } from "./bridge-abort.js";
 import { peerOf, type ConnectionInfo } from "./peer.js";
 import { planResponse } from "./response-sink.js";
 import { streamToIterable } from "./streams.js";
@@ -51,8 +50,7 @@ export function toFetchHandler(app: App, options: ToFetchOptions = {}): (request
   const log = options.log ?? errors;
   const development = options.development === true;
   return async (request, info) => {
-    const abort = new LazyAbort();
-    const complete = followUntilComplete(request.signal, abort);
+    const abort = new BridgeAbort(request);
     const peer = peerOf(request, info);
     const env = envFromUrl({
       method: request.method,
@@ -67,7 +65,7 @@ export function toFetchHandler(app: App, options: ToFetchOptions = {}): (request
       ...(peer.port !== undefined ? { remotePort: peer.port } : {}),
     });
     const reply = await invoke(app, env, log, development);
-    return planResponse(planReply(reply, env.REQUEST_METHOD, development), env, log, development, complete);
+    return planResponse(planReply(reply, env.REQUEST_METHOD, development), env, log, development, () => abort.complete());
   };
 }
 

@@ -141,6 +141,18 @@ describe("toFetchHandler: tsgi.signal fires only before the reply is complete", 
     await reader.cancel();
   });
 
+  it("leaves request.signal untouched when the app never reads tsgi.signal (no listener; no Deno warning)", async () => {
+    const request = new Request("http://x.test/");
+    let touched = 0;
+    const real = request.signal;
+    Object.defineProperty(request, "signal", { get: () => { touched++; return real; } });
+    const response = await toFetchHandler(() => ({ status: 200, headers: [], body: "x" }))(request);
+    expect(await response.text()).toBe("x");
+    expect(touched).toBe(0);
+    await toFetchHandler((env) => ({ status: 200, headers: [], body: String(env["tsgi.signal"].aborted) }))(request);
+    expect(touched).toBeGreaterThan(0);
+  });
+
   it("is born aborted when the Request's signal had already aborted", async () => {
     const seen = watching(() => ({ status: 200, headers: [], body: "x" }));
     await toFetchHandler(seen.app)(new Request("http://x.test/", { signal: AbortSignal.abort() }));
