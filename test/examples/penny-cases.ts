@@ -150,4 +150,17 @@ export function pennyCases(transport: () => Transport, password: string, prefix 
     expect(refused.status).toBe(303);
     expect(refused.header("location")).toContain("/login");
   });
+
+  it("redirects a logged-in visitor to a non-ASCII next= safely, keeping the session (issue 12 item 1)", async () => {
+    const b = browser();
+    await b.get("/login");
+    const ok = await b.post("/login", { username: "penny", password, next: "/", _csrf: b.token });
+    expect(ok.status).toBe(303);
+    // U+010D U+010A: low bytes CR LF. A server writing them as Latin-1 would start a new header line.
+    const jump = await b.get("/login?next=" + encodeURIComponent("/\u010d\u010aSet-Cookie: penny_session=attacker"));
+    expect(jump.status).toBe(303);
+    expect(jump.header("location")).toBe(`${prefix}/%C4%8D%C4%8ASet-Cookie:%20penny_session=attacker`);
+    expect(jump.setCookies.some((cookie) => cookie.includes("attacker"))).toBe(false);
+    expect((await b.get("/books/new")).status).toBe(200);
+  });
 }

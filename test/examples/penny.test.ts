@@ -4,6 +4,7 @@ import type { App, Service } from "tsgi";
 import { request } from "tsgi/testing";
 import { createPenny } from "../../examples/penny/app.js";
 import { Library } from "../../examples/penny/library.js";
+import { sqliteRateStore } from "../../examples/penny/sqlite-rate-store.js";
 import { sqliteStore } from "../../examples/penny/sqlite-store.js";
 import { tempDir } from "../support/daemon.js";
 import { pennyCases, type Transport } from "./penny-cases.js";
@@ -63,6 +64,31 @@ describe("Penny's parts", () => {
     library.close();
   });
 
+  it("writes a session back only while it exists, so a logout elsewhere stays final", async () => {
+    const library = new Library(dir.path);
+    const store = sqliteStore(library);
+    expect(await store.replace?.("gone", { data: { user: "penny" }, cookieIssuedAt: 0 }, 60_000)).toBe(false);
+    expect(await store.get("gone")).toBeUndefined();
+    await store.set("live", { data: {}, cookieIssuedAt: 0 }, 60_000);
+    expect(await store.replace?.("live", { data: { cart: 1 }, cookieIssuedAt: 0 }, 60_000)).toBe(true);
+    expect(await store.get("live")).toEqual({ data: { cart: 1 }, cookieIssuedAt: 0 });
+    library.close();
+  });
+
+  it("counts login attempts in SQLite, shared by every process on the machine", async () => {
+    const one = new Library(dir.path);
+    const two = new Library(dir.path);
+    const a = sqliteRateStore(one);
+    const b = sqliteRateStore(two);
+    expect(await a.hit("k", 7, 60_000)).toEqual({ current: 1, previous: 0 });
+    expect(await b.hit("k", 7, 60_000)).toEqual({ current: 2, previous: 0 });
+    expect(await a.hit("k", 8, 60_000)).toEqual({ current: 1, previous: 2 });
+    await b.reset("k", 8);
+    expect(await a.hit("k", 8, 60_000)).toEqual({ current: 1, previous: 0 });
+    one.close();
+    two.close();
+  });
+
   it("opens an existing database without seeding twice", async () => {
     const again = await createPenny({ dataDir: dir.path, password: "other", scryptCost: { logN: 10, r: 8, p: 1 }, accessLog: false });
     const reply = await request(again.app, "GET", "/search/dune");
@@ -89,5 +115,29 @@ describe("Penny and anonymous visitors", () => {
       expect(reply.headerAll("set-cookie").filter((c) => c.startsWith("penny_session="))).toEqual([]);
     }
     expect((await request(service.app, "GET", "/login")).header("set-cookie")).toMatch(/^penny_session=/);
+  });
+});
+
+describe("Penny throttles password guessing (issue 12 item 8)", () => {
+  it("answers 429 with Retry-After after too many wrong passwords, across two processes on one database", async () => {
+    const guessDir = tempDir("tsgi-penny-guess-");
+    const options = { dataDir: guessDir.path, password: PASSWORD, scryptCost: { logN: 10, r: 8, p: 1 }, accessLog: false, loginLimits: { perUser: { limit: 5, windowMs: 600_000 } } };
+    const workers = [await createPenny(options), await createPenny(options)];
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        const worker = workers[i % 2] as Service;
+        const page = await request(worker.app, "GET", "/login");
+        const cookie = (page.header("set-cookie") ?? "").split(";")[0] as string;
+        const token = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] as string;
+        const reply = await request(worker.app, "POST", "/login", { headers: { cookie }, form: { username: "penny", password: i < 7 ? "wrong" : PASSWORD, _csrf: token } });
+        statuses.push(reply.status);
+        if (reply.status === 429) expect(Number(reply.header("retry-after"))).toBeGreaterThan(0);
+      }
+      expect(statuses).toEqual([303, 303, 303, 303, 303, 429, 429, 429]);
+    } finally {
+      for (const worker of workers) await worker.shutdown?.();
+      guessDir.remove();
+    }
   });
 });
