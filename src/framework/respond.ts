@@ -1,12 +1,13 @@
 /**
  * Turning what a handler returns into a tsgi reply, and the helpers that build replies.
- * A string is HTML, an object JSON, `null`/`undefined` a 204, bytes octet-stream, an (async)
+ * A string or an `html` template is HTML, an object JSON, `null`/`undefined` a 204, bytes octet-stream, an (async)
  * iterator a streamed body, a tsgi Reply or a Fetch Response is passed through.
  * @module
  */
 import type { BodyChunk, HeaderList, Reply, ReplyBody } from "../contract.js";
 import { streamToIterable } from "../fetch/streams.js";
 import { statusForbidsBody } from "../gateway/status.js";
+import { html as htmlTag, isHtml, type Html } from "../html/index.js";
 
 const HTML = "text/html; charset=utf-8";
 const TEXT = "text/plain; charset=utf-8";
@@ -43,9 +44,23 @@ export function json(data: unknown, init?: ReplyInit): Reply {
   return { status: init?.status ?? 200, headers: headerList(JSON_TYPE, init), body: JSON.stringify(data) ?? "null" };
 }
 
-/** An HTML reply (what a returned string becomes). @example `return html("<h1>Hi</h1>")` */
-export function html(markup: string, init?: ReplyInit): Reply {
-  return { status: init?.status ?? 200, headers: headerList(HTML, init), body: markup };
+/**
+ * Two uses. As a tag, the escaping template of `tsgi/html`: ``html`<p>${name}</p>` `` returns
+ * {@link Html} (a handler may return it: an HTML reply). Called with markup and an init, an HTML reply
+ * with that status and headers.
+ *
+ * @example
+ * ```ts
+ * return html`<h1>${title}</h1>`;                              // escaped, 200 text/html
+ * return html(html`<h1>No ${title}</h1>`, { status: 404 });     // with a status
+ * ```
+ */
+export function html(strings: TemplateStringsArray, ...values: unknown[]): Html;
+export function html(markup: string | Html, init?: ReplyInit): Reply;
+export function html(first: TemplateStringsArray | string | Html, ...rest: unknown[]): Html | Reply {
+  if (Array.isArray(first) && Array.isArray((first as unknown as TemplateStringsArray).raw)) return htmlTag(first as TemplateStringsArray, ...rest);
+  const init = rest[0] as ReplyInit | undefined;
+  return { status: init?.status ?? 200, headers: headerList(HTML, init), body: String(first) };
 }
 
 /** A plain-text reply. @example `return text("pong")` */
@@ -145,6 +160,7 @@ export function toReply(result: unknown, status = 0): Reply {
     case "object": {
       if (result === null) return { status: status || 204, headers: [] };
       if (isReply(result)) return result;
+      if (isHtml(result)) return { status: status || 200, headers: [["content-type", HTML]], body: result.toString() };
       if (result instanceof Uint8Array) return { status: status || 200, headers: [["content-type", BYTES]], body: result };
       if (isFetchResponse(result)) return fromFetchResponse(result);
       if (isStream(result)) return { status: status || 200, headers: [["content-type", HTML]], body: result };

@@ -73,7 +73,7 @@ describe("the decorators page's tsconfig", () => {
     expect(target).toBe("node20");
     await build({
       entryPoints: [join(dir, "src", "notes.ts")], outfile: join(dir, "bundle.mjs"), bundle: true, platform: "node", format: "esm",
-      tsconfig: join(dir, "tsconfig.json"), target, packages: "external", logLevel: "silent",
+      tsconfig: join(dir, "tsconfig.json"), target: target ?? "node20", packages: "external", logLevel: "silent",
     });
     const { stdout } = await run(process.execPath, [join(dir, "bundle.mjs")], { cwd: dir });
     expect(stdout.trim()).toBe(EXPECTED);
