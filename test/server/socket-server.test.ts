@@ -49,9 +49,11 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | "pending"> {
 
 const servers: RunningServer[] = [];
 const sockets: Socket[] = [];
+const cleanups: Array<() => void> = [];
 
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.destroy();
+  for (const cleanup of cleanups.splice(0)) cleanup();
   for (const server of servers.splice(0)) await within(server.close({ graceMs: 0 }), 2000);
 });
 
@@ -258,17 +260,17 @@ describe("socket-server option checks", () => {
 });
 
 describe("ConnectionAdmission", () => {
-  function counters(): SocketServer<never> {
-    return new SocketServer<never>({ protocol: "FastCGI", scheme: "fastcgi", defaultPort: 0, maxConns: 1 }, () => undefined);
+  /** Two connections' admissions on one (not listening) server; `expired` collects "name id". */
+  function twoConnections(limits: { maxRequests: number; perConnection: number }, timeoutMs: number, names: [string, string]) {
+    const server = new SocketServer<never>({ protocol: "FastCGI", scheme: "fastcgi", defaultPort: 0, maxConns: 1 }, () => undefined);
+    const deadlines = new StartDeadlines(timeoutMs);
+    const expired: string[] = [];
+    const [a, b] = names.map((name) => new ConnectionAdmission(server, limits, deadlines, (id) => expired.push(`${name} ${id}`))) as [ConnectionAdmission, ConnectionAdmission];
+    return { server, expired, a, b };
   }
 
   it("admits up to the per-connection cap and the server-wide limit, and counts releases as served", () => {
-    const server = counters();
-    const expired: string[] = [];
-    const limits = { maxRequests: 3, perConnection: 2 };
-    const deadlines = new StartDeadlines(10_000);
-    const a = new ConnectionAdmission(server, limits, deadlines, (id) => expired.push(`a ${id}`));
-    const b = new ConnectionAdmission(server, limits, deadlines, (id) => expired.push(`b ${id}`));
+    const { server, expired, a, b } = twoConnections({ maxRequests: 3, perConnection: 2 }, 10_000, ["a", "b"]);
     expect([a.admit(1), a.admit(2), a.admit(3)]).toEqual([true, true, false]);
     expect([b.admit(1), b.admit(2)]).toEqual([true, false]);
     expect(server.inFlight).toBe(3);
@@ -281,12 +283,7 @@ describe("ConnectionAdmission", () => {
   });
 
   it("expires a connection whose admitted request has not started by the deadline, and not one whose requests started", async () => {
-    const server = counters();
-    const expired: string[] = [];
-    const limits = { maxRequests: 10, perConnection: 10 };
-    const deadlines = new StartDeadlines(100);
-    const idle = new ConnectionAdmission(server, limits, deadlines, (id) => expired.push(`stalled ${id}`));
-    const busy = new ConnectionAdmission(server, limits, deadlines, (id) => expired.push(`busy ${id}`));
+    const { expired, a: idle, b: busy } = twoConnections({ maxRequests: 10, perConnection: 10 }, 100, ["stalled", "busy"]);
     idle.admit(1);
     idle.admit(7);
     idle.started(1);
@@ -305,52 +302,49 @@ describe("ConnectionAdmission", () => {
 });
 
 describe("connection closing helpers", () => {
-  it("lingerClose sends FIN after what was written, then drops a peer that never closes its side", async () => {
+  /** A server that hands each socket to `onSocket`; resolves the port and when the server side closed. */
+  async function lingerServer(onSocket: (socket: Socket) => void): Promise<{ port: number; serverClosed(): Promise<number> }> {
     let serverSide: Promise<number> | undefined;
-    let lingerAt = 0;
     const server = createServer({ allowHalfOpen: true }, (socket) => {
       serverSide = new Promise((resolve) => socket.once("close", () => resolve(Date.now())));
+      onSocket(socket);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    server.unref();
+    cleanups.push(() => server.close());
+    return { port: (server.address() as { port: number }).port, serverClosed: () => serverSide as Promise<number> };
+  }
+
+  it("lingerClose sends FIN after what was written, then drops a peer that never closes its side", async () => {
+    let lingerAt = 0;
+    const { port, serverClosed } = await lingerServer((socket) => {
       socket.write("last reply");
       lingerAt = Date.now();
       lingerClose(socket, 150);
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    try {
-      const client = connect({ port: (server.address() as { port: number }).port, host: "127.0.0.1", allowHalfOpen: true });
-      sockets.push(client);
-      let received = "";
-      let ended = false;
-      client.on("data", (chunk: Buffer) => { received += chunk.toString(); });
-      client.on("end", () => { ended = true; });
-      expect(await waitFor(() => ended, 2000)).toBe(true);
-      expect(received).toBe("last reply");
-      client.write("the peer keeps talking"); // read and discarded while lingering
-      const closedAt = await within(serverSide as Promise<number>, 2000);
-      expect(closedAt).not.toBe("pending");
-      expect((closedAt as number) - lingerAt).toBeGreaterThanOrEqual(140);
-    } finally {
-      server.close();
-    }
+    const client = connect({ port, host: "127.0.0.1", allowHalfOpen: true });
+    sockets.push(client);
+    let received = "";
+    let ended = false;
+    client.on("data", (chunk: Buffer) => { received += chunk.toString(); });
+    client.on("end", () => { ended = true; });
+    expect(await waitFor(() => ended, 2000)).toBe(true);
+    expect(received).toBe("last reply");
+    client.write("the peer keeps talking"); // read and discarded while lingering
+    const closedAt = await within(serverClosed(), 2000);
+    expect(closedAt).not.toBe("pending");
+    expect((closedAt as number) - lingerAt).toBeGreaterThanOrEqual(140);
   });
 
   it("lingerClose drops the connection as soon as the peer closes too", async () => {
-    let serverSide: Promise<number> | undefined;
-    const server = createServer({ allowHalfOpen: true }, (socket) => {
-      serverSide = new Promise((resolve) => socket.once("close", () => resolve(Date.now())));
-      lingerClose(socket, 5000);
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    try {
-      const client = connect({ port: (server.address() as { port: number }).port, host: "127.0.0.1" });
-      sockets.push(client);
-      client.resume();
-      const endedAt = await new Promise<number>((resolve) => client.once("end", () => resolve(Date.now())));
-      const closedAt = await within(serverSide as Promise<number>, 1000);
-      expect(closedAt).not.toBe("pending");
-      expect((closedAt as number) - endedAt).toBeLessThan(500);
-    } finally {
-      server.close();
-    }
+    const { port, serverClosed } = await lingerServer((socket) => lingerClose(socket, 5000));
+    const client = connect({ port, host: "127.0.0.1" });
+    sockets.push(client);
+    client.resume();
+    const endedAt = await new Promise<number>((resolve) => client.once("end", () => resolve(Date.now())));
+    const closedAt = await within(serverClosed(), 1000);
+    expect(closedAt).not.toBe("pending");
+    expect((closedAt as number) - endedAt).toBeLessThan(500);
   });
 
   it("DrainWaiters resolves every waiter on the next wake, and only then", async () => {

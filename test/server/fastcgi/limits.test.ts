@@ -1,21 +1,28 @@
-// FastCGI limits and lifecycle: OVERLOADED at FCGI_MAX_REQS, FCGI_MAX_CONNS, params limits, ABORT_REQUEST,
-// a closed connection aborting its requests, body and reply backpressure, idle timeout, graceful close,
-// FCGI_WEB_SERVER_ADDRS.
+// FastCGI limits and lifecycle: OVERLOADED at FCGI_MAX_REQS and past maxReqsPerConn, FCGI_MAX_CONNS, params
+// limits, ABORT_REQUEST, a closed connection aborting its requests, body and reply backpressure, idle timeout,
+// graceful close, FCGI_WEB_SERVER_ADDRS.
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import type { FastCgiServerOptions } from "tsgi/fastcgi";
 import { encodeRecord, ProtocolStatus, RecordType } from "tsgi/protocol/fastcgi";
 import { fastCgiSettings } from "../../../src/server/fastcgi/options.js";
 import { cgiParams, parseCgiResponse } from "../../support/cgi-response.js";
 import { FastCgiClient, framingProblems } from "../../support/fastcgi-client.js";
-import { gate, sleep, start, TEXT, waitFor } from "./harness.js";
+import { gate, sleep, start, TEXT, waitFor, type Started } from "./harness.js";
+
+/** A server whose `/slow` waits until `open()`; every other path answers "ok" at once. */
+async function startGated(options: FastCgiServerOptions): Promise<Started & { open(): void }> {
+  const slow = gate();
+  const started = await start(async (env) => {
+    if (env.PATH_INFO === "/slow") await slow.promise;
+    return { status: 200, headers: [TEXT], body: "ok" };
+  }, options);
+  return { ...started, open: () => slow.open() };
+}
 
 describe("FastCGI limits", () => {
   it("answers OVERLOADED at once past FCGI_MAX_REQS instead of queueing, and serves again once below", async () => {
-    const slow = gate();
-    const { client, server } = await start(async (env) => {
-      if (env.PATH_INFO === "/slow") await slow.promise;
-      return { status: 200, headers: [TEXT], body: "ok" };
-    }, { maxReqs: 2 });
+    const { client, server, open } = await startGated({ maxReqs: 2 });
     const a = await client();
     const b = await client();
     const first = a.request(cgiParams("GET", "/slow"), { id: 1 });
@@ -25,10 +32,24 @@ describe("FastCGI limits", () => {
     const third = await a.request(cgiParams("GET", "/fast"), { id: 2 });
     expect(third.protocolStatus).toBe(ProtocolStatus.OVERLOADED);
     expect(Date.now() - started).toBeLessThan(1000);
-    slow.open();
+    open();
     await Promise.all([first, second]);
     expect(parseCgiResponse((await a.request(cgiParams("GET", "/fast"), { id: 3 })).stdout).body.toString()).toBe("ok");
     expect(server.inFlight).toBe(0);
+  });
+
+  it("answers OVERLOADED past maxReqsPerConn on one connection while another connection is still served", async () => {
+    const { client, server, open } = await startGated({ maxReqsPerConn: 2 });
+    const c = await client();
+    const first = c.request(cgiParams("GET", "/slow"), { id: 1 });
+    const second = c.request(cgiParams("GET", "/slow"), { id: 2 });
+    expect(await waitFor(() => server.inFlight === 2)).toBe(true);
+    expect((await c.request(cgiParams("GET", "/fast"), { id: 3 })).protocolStatus).toBe(ProtocolStatus.OVERLOADED);
+    const other = await client();
+    expect(parseCgiResponse((await other.request(cgiParams("GET", "/fast"))).stdout).status).toBe(200);
+    open();
+    await Promise.all([first, second]);
+    expect(parseCgiResponse((await c.request(cgiParams("GET", "/fast"), { id: 3 })).stdout).status).toBe(200);
   });
 
   it("refuses connections past FCGI_MAX_CONNS", async () => {
