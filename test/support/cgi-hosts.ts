@@ -116,7 +116,7 @@ export async function startApache(mpm: ApacheMpm, extra: ExtraScripts = {}): Pro
   const config = join(temp.path, "httpd.conf");
   writeFileSync(config, `
 ServerRoot "${temp.path}"
-ServerName 127.0.0.1
+ServerName 127.0.0.1:${port}
 Listen 127.0.0.1:${port}
 PidFile "${join(temp.path, "httpd.pid")}"
 DefaultRuntimeDir "${temp.path}"

@@ -158,7 +158,7 @@ ProxyPass "/" "scgi://${options.host}:${options.port}/"
 /** The test wrapper around an Apache site: event MPM, files in `dir`, modules from Debian's path. */
 export function apacheConfig(dir: string, port: number, site: string, modules = "/usr/lib/apache2/modules"): string {
   return `ServerRoot "${dir}"
-ServerName 127.0.0.1
+ServerName 127.0.0.1:${port}
 Listen 127.0.0.1:${port}
 PidFile "${join(dir, "apache.pid")}"
 ErrorLog "${join(dir, "apache-error.log")}"

@@ -114,7 +114,7 @@ export function parseReply(raw: Buffer, method: string): RawReply {
 }
 
 /** Sends one request on a new connection and reads until the server closes it (or `timeoutMs`). */
-export function exchange(port: number, request: RawRequest, timeoutMs = 20_000): Promise<RawReply> {
+export function exchange(port: number, request: RawRequest, timeoutMs = 10_000): Promise<RawReply> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, "127.0.0.1");
     const chunks: Buffer[] = [];

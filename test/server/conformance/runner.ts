@@ -34,6 +34,11 @@ export interface Runner {
    * script's output is the end of the body, so the front server frames whatever arrived as complete.
    */
   signalsTruncation: boolean;
+  /**
+   * The front server re-frames every body and drops the app's content-length (Apache mod_proxy_fcgi
+   * with flushpackets sends chunked), so content-length is not compared on this path.
+   */
+  reframes?: boolean;
   /** Every request runs in one process with the abort counter (`/aborted-count`), so a disconnect can be counted. */
   oneProcess: boolean;
   start(): Promise<RunningPath>;

@@ -11,6 +11,7 @@ const runner: Runner = {
   binaries: ["apache2"],
   added: [],
   signalsTruncation: true,
+  reframes: true,
   oneProcess: true,
   async start() {
     const log = memorySink();
