@@ -39,6 +39,10 @@ export interface RuntimeServer {
   readonly port: number;
   /** Everything the runtime wrote to stderr so far (the bridge's log goes there). */
   stderr(): string;
+  /** Everything the fixture printed so far (a `{"fired":ID}` line per tsgi.signal that fired). */
+  stdout(): string;
+  /** Resolves when the runtime has exited (bounded by the caller). */
+  exited(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -77,7 +81,8 @@ export async function startRuntimeServer(name: RuntimeName, flags: string[] = []
       });
       child.once("exit", (code) => { clearTimeout(timer); fail(new Error(`${name} exited with ${code}; stderr: ${stderr}`)); });
     });
-    return { port, stderr: () => stderr, stop };
+    const exit = new Promise<void>((done) => child.once("exit", () => done()));
+    return { port, stderr: () => stderr, stdout: () => stdout, exited: () => exit, stop };
   } catch (error) {
     await stop();
     throw error;

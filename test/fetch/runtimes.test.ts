@@ -63,5 +63,21 @@ for (const { name, flags } of RUNTIMES) {
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain("header location");
     });
+
+    // Last: it stops the server. Deno's shutdown() lets in-flight requests finish; Bun's stop(true) aborts them.
+    it(`on shutdown, ${name === "bun" ? "fires tsgi.signal of a request in flight" : "lets a request in flight finish without firing tsgi.signal"}`, async () => {
+      const pending = get(server.port, "/slow?id=shutdown&cap=800").catch((error: Error) => error);
+      await sleep(150);
+      expect((await get(server.port, "/shutdown")).body).toBe("stopping");
+      const outcome = await pending;
+      await Promise.race([server.exited(), sleep(3_000)]);
+      if (name === "bun") {
+        expect(outcome).toBeInstanceOf(Error);
+        expect(server.stdout()).toContain('{"fired":"shutdown"}');
+      } else {
+        expect(outcome).toMatchObject({ status: 200, body: "too late" });
+        expect(server.stdout()).not.toContain('{"fired":"shutdown"}');
+      }
+    });
   });
 }
