@@ -3,7 +3,7 @@
 //
 //   node bench/run.mjs [--only FAMILY|GROUP,...] [--rows ROW,...] [--quick] [--rounds N] [--seconds N]
 //                      [--warmup N] [--connections N] [--workers N] [--overload-connections N]
-//                      [--overload-timeout N] [--out FILE] [--no-report]
+//                      [--overload-timeout N] [--out FILE] [--no-report] [--plan]
 //
 // Families: http, nginx, cgi, pool, router. Groups (a family's tables): http-hello, http-param,
 // http-routes100, nginx-hello, cgi-direct, cgi-lighttpd, pool-scale, pool-overload, router.
@@ -11,6 +11,7 @@
 // comparison:  npm run bench -- --only http-hello --rows tsgi-bare,node-http
 // A partial run (--only, --rows, --quick or --out) writes bench/results/partial.json (or FILE) and
 // leaves the docs alone; a full run writes bench/results/latest.json and renders docs/benchmarks.md.
+// --plan lists the groups and rows that would run, with the expected duration, and runs nothing.
 //
 // Build first (npm run build): the tsgi rows load dist/. A tsgi part that is not built yet is reported
 // as "not available", never a crash; a row that fails is reported with its error and the run goes on.
@@ -46,6 +47,7 @@ const { values: flags } = parseArgs({
     workers: { type: "string" },
     out: { type: "string" },
     "no-report": { type: "boolean", default: false },
+    plan: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
@@ -106,7 +108,8 @@ function estimateSec(groups) {
   let total = 0;
   for (const group of groups) {
     const rounds = Math.min(settings.rounds, group.rounds ?? settings.rounds);
-    const perRound = group.unit === "req/s" ? settings.seconds + 0.4 : group.id === "cgi-lighttpd" ? settings.cgiSeconds + 0.4 : 0.6;
+    // Measured on a 2-core machine: ~0.35 s per round around wrk, ~0.4 s per CGI or router round.
+    const perRound = group.unit === "req/s" ? settings.seconds + 0.35 : group.id === "cgi-lighttpd" ? settings.cgiSeconds + 0.35 : 0.4;
     const setup = group.unit === "req/s" ? 1 + settings.warmup : 0.5;
     total += 1 + group.rows.length * (setup + rounds * perRound);
   }
@@ -144,7 +147,11 @@ if (unknown.length > 0 || planned.length === 0) {
   process.stderr.write(`bench: nothing to run for --only ${JSON.stringify(names.join(","))}${wantedRows ? ` --rows ${JSON.stringify([...wantedRows].join(","))}` : ""}; families: ${FAMILIES.join(", ")}; groups: see --help; rows: the ids in bench/results/latest.json\n`);
   process.exit(2);
 }
+if (flags.plan) {
+  for (const group of planned) process.stdout.write(`${group.id}: ${group.rows.map((row) => row.id).join(", ")}\n`);
+}
 process.stderr.write(`bench: ${planned.length} groups, ${planned.reduce((n, group) => n + group.rows.length, 0)} rows, ${settings.rounds} rounds of ${settings.seconds} s; about ${Math.ceil(estimateSec(planned) / 60)} min\n`);
+if (flags.plan) process.exit(0);
 const total = planned.reduce((sum, group) => sum + groupSteps(group, settings.rounds), 0);
 const bar = progress(total);
 const results = [];
