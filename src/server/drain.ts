@@ -14,8 +14,8 @@ export interface Drainable {
   destroy(reason: string): void;
 }
 
-/** The longest delay a Node timer takes; a longer grace waits for the requests without a cut. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The longest delay a Node timer keeps (about 24.8 days); a longer one would fire at once. A longer grace waits without a cut. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The live connections of a server and how to drain them: `drain()` stops the listener, asks every

@@ -6,7 +6,7 @@
  */
 import { createServer, type Server, type Socket } from "node:net";
 import { describeBind } from "./bind.js";
-import { ConnectionSet, type Drainable } from "./drain.js";
+import { ConnectionSet, MAX_TIMER_MS, type Drainable } from "./drain.js";
 import { boundPort, listenOn, listenTarget } from "./listen.js";
 import type { RunningServer, ServerOptions } from "./types.js";
 
@@ -24,6 +24,21 @@ export function positiveInteger(protocol: string, name: string, value: number | 
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 1) throw new Error(`${protocol} option ${name} must be a positive integer; got ${value}`);
   return value;
+}
+
+/**
+ * Validates a timeout option in milliseconds: `fallback` when unset, else a positive integer a timer can
+ * hold (up to 2147483647, about 24.8 days), else an error naming the protocol, the option and the value.
+ *
+ * @example
+ * ```ts
+ * timeoutOption("FastCGI", "paramsTimeoutMs", options.paramsTimeoutMs, 10_000);
+ * ```
+ */
+export function timeoutOption(protocol: string, name: string, value: number | undefined, fallback: number): number {
+  const ms = positiveInteger(protocol, name, value, fallback);
+  if (ms > MAX_TIMER_MS) throw new Error(`${protocol} option ${name} must be at most ${MAX_TIMER_MS} ms (about 24.8 days); got ${ms}`);
+  return ms;
 }
 
 /** Checks `socketMode` (permission bits, 0 to 0o777); throws naming the option. */

@@ -10,7 +10,7 @@ import { serveScgi } from "tsgi/scgi";
 import { memorySink } from "tsgi/testing";
 import { DrainWaiters, lingerClose } from "../../src/server/drain.js";
 import { SignalQueue, runSignalLoop, type SignalSource } from "../../src/server/lifecycle.js";
-import { ConnectionAdmission, positiveInteger, SocketServer, StartDeadlines } from "../../src/server/socket-server.js";
+import { ConnectionAdmission, positiveInteger, SocketServer, StartDeadlines, timeoutOption } from "../../src/server/socket-server.js";
 import type { RunningServer } from "../../src/server/types.js";
 import { startCli } from "../cli/run-cli.js";
 import { cgiParams, parseCgiResponse } from "../support/cgi-response.js";
@@ -239,6 +239,14 @@ describe("socket-server option checks", () => {
     expect(positiveInteger("FastCGI", "maxConns", 3, 7)).toBe(3);
     expect(() => positiveInteger("SCGI", "maxConns", 0, 7)).toThrow("SCGI option maxConns must be a positive integer; got 0");
     expect(() => positiveInteger("SCGI", "maxConns", 1.5, 7)).toThrow(/maxConns.*got 1\.5/);
+    expect(timeoutOption("SCGI", "headerTimeoutMs", undefined, 30_000)).toBe(30_000);
+    expect(() => timeoutOption("SCGI", "headerTimeoutMs", 2 ** 31, 30_000)).toThrow(/SCGI option headerTimeoutMs must be at most 2147483647 ms/);
+  });
+
+  it("a timeout too long for a timer is refused by both servers instead of firing at once", async () => {
+    await expect(serveFastCgi(() => ({ status: 200, headers: [] }), { bind: "127.0.0.1:0", idleTimeoutMs: 1e10 })).rejects.toThrow(/FastCGI option idleTimeoutMs must be at most/);
+    await expect(serveFastCgi(() => ({ status: 200, headers: [] }), { bind: "127.0.0.1:0", paramsTimeoutMs: 1e10 })).rejects.toThrow(/FastCGI option paramsTimeoutMs must be at most/);
+    await expect(serveScgi(() => ({ status: 200, headers: [] }), { bind: "127.0.0.1:0", headerTimeoutMs: 1e10 })).rejects.toThrow(/SCGI option headerTimeoutMs must be at most/);
   });
 
   it.each([

@@ -1,6 +1,6 @@
 /** Options of the FastCGI server. @module */
 import { Role } from "../../protocol/fastcgi/index.js";
-import { checkSocketMode, positiveInteger } from "../socket-server.js";
+import { checkSocketMode, positiveInteger, timeoutOption } from "../socket-server.js";
 import type { ServerOptions } from "../types.js";
 
 /** Options for {@link serveFastCgi}; every limit is enforced and advertised truthfully through GET_VALUES. */
@@ -98,11 +98,11 @@ export function fastCgiSettings(options: FastCgiServerOptions, environment: Node
     maxConns: positive("maxConns", options.maxConns, 1024),
     maxReqs,
     ...perConnection(options, maxReqs),
-    paramsTimeoutMs: positive("paramsTimeoutMs", options.paramsTimeoutMs, 10_000),
+    paramsTimeoutMs: timeoutOption("FastCGI", "paramsTimeoutMs", options.paramsTimeoutMs, 10_000),
     maxParamsBytes: positive("maxParamsBytes", options.maxParamsBytes, 128 * 1024),
     maxParams: positive("maxParams", options.maxParams, 1000),
     bodyHighWater: positive("bodyHighWater", options.bodyHighWater, 64 * 1024),
-    idleTimeoutMs: positive("idleTimeoutMs", options.idleTimeoutMs, 90_000),
+    idleTimeoutMs: timeoutOption("FastCGI", "idleTimeoutMs", options.idleTimeoutMs, 90_000),
     webServerAddrs: addrs === undefined ? null : new Set(addrs),
     authorizer: options.authorizer ?? true,
     roles: new Set(options.authorizer === false ? [Role.RESPONDER] : [Role.RESPONDER, Role.AUTHORIZER]),

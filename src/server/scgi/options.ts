@@ -1,5 +1,5 @@
 /** Options of the SCGI server. @module */
-import { checkSocketMode, positiveInteger } from "../socket-server.js";
+import { checkSocketMode, positiveInteger, timeoutOption } from "../socket-server.js";
 import type { ServerOptions } from "../types.js";
 
 /** Options for {@link serveScgi}. */
@@ -43,7 +43,7 @@ export function scgiSettings(options: ScgiServerOptions): ScgiSettings {
     maxParams: positive("maxParams", options.maxParams, 1000),
     maxConns: positive("maxConns", options.maxConns, 1024),
     bodyHighWater: positive("bodyHighWater", options.bodyHighWater, 64 * 1024),
-    headerTimeoutMs: positive("headerTimeoutMs", options.headerTimeoutMs, 30_000),
+    headerTimeoutMs: timeoutOption("SCGI", "headerTimeoutMs", options.headerTimeoutMs, 30_000),
     development: options.development ?? false,
     multiprocess: options.multiprocess ?? false,
     scriptName: options.scriptName,
