@@ -161,7 +161,7 @@ describe("bench: the report", () => {
     expect(bars[0]!.width / bars[1]!.width).toBeCloseTo(45_000 / 50_000, 2);
     expect(bars[0]!.fill).toBe("#2563eb");
     expect(bars[1]!.fill).not.toBe("#2563eb");
-    const whiskers = [...svg.matchAll(/<path class="whisker" d="M([\d.]+) [\d.]+H([\d.]+)/g)].map((match) => [Number(match[1]), Number(match[2])]);
+    const whiskers = [...svg.matchAll(/<path class="whisker" d="M([\d.]+) [\d.]+H([\d.]+)/g)].map((match) => [Number(match[1]), Number(match[2])] as const);
     expect(whiskers).toHaveLength(2);
     const x0 = bars[1]!.x;
     const full = bars[1]!.width / 50_000;
