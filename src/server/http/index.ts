@@ -63,7 +63,6 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
   let scriptName = options.scriptName ?? "";
   if (scriptName.endsWith("/")) scriptName = scriptName.slice(0, -1);
   const base: HttpEnvBase = { errors: log, multithread: true, multiprocess: options.multiprocess === true, runOnce: false, development, scriptName };
-  const active = new Set<TrackedResponse>();
   let inFlight = 0;
   let served = 0;
   let closing = false;
@@ -81,22 +80,24 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
   server.maxHeadersCount = limits.maxHeaders + 1;
   server.on("connection", rememberConnection);
 
+  const pipelines = new Set<Pipeline>();
   const pipelineHost: PipelineHost = {
     start: (res) => run(res.req, res as TrackedResponse),
     release(res, finished) {
       inFlight--;
       served++;
-      active.delete(res as TrackedResponse);
       if (!finished) (res as TrackedResponse)[ABORT]?.abort(new Error("the client closed the connection"));
       if (closing && inFlight === 0) allSettled?.();
     },
     overflow(socket, waiting) {
       log.write(`tsgi http: ${socket.remoteAddress ?? "a client"} pipelined more than ${waiting} requests without reading the replies; closing the connection`);
     },
+    opened: (pipeline) => pipelines.add(pipeline),
+    closed: (pipeline) => pipelines.delete(pipeline),
   };
 
-  function onResponseClose(this: TrackedResponse): void {
-    Pipeline.of(this.req.socket, limits, pipelineHost).release(this);
+  function eachLive(visit: (res: TrackedResponse) => void): void {
+    for (const pipeline of pipelines) for (const res of pipeline.live) visit(res as TrackedResponse);
   }
 
   function failed(env: Env, res: TrackedResponse, error: unknown): void {
@@ -120,8 +121,6 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
 
   function handle(req: IncomingMessage, res: TrackedResponse): void {
     inFlight++;
-    active.add(res);
-    res.on("close", onResponseClose); // emitted once; "on" spares the once-wrapper per request
     Pipeline.of(req.socket, limits, pipelineHost).admit(res);
   }
 
@@ -150,7 +149,7 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
   let forceTimer: NodeJS.Timeout | undefined;
   let lingerTimer: NodeJS.Timeout | undefined;
   const force = (): void => {
-    for (const res of active) res[ABORT]?.abort(new Error("the server is shutting down"));
+    eachLive((res) => res[ABORT]?.abort(new Error("the server is shutting down")));
     server.closeAllConnections();
   };
 
@@ -167,7 +166,9 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
     // is served with `Connection: close`; connections still idle after the keep-alive timeout close
     // as they would at any time.
     Reflect.apply(NetServer.prototype.close, server, []);
-    for (const res of active) if (!res.headersSent) res.shouldKeepAlive = false;
+    eachLive((res) => {
+      if (!res.headersSent) res.shouldKeepAlive = false;
+    });
     if (graceMs === 0) force();
     else {
       forceTimer = setTimeout(force, graceMs);

@@ -3,7 +3,7 @@
  * every request it parses from a chunk at once, and keeps each reply in memory until the ones before it
  * are sent — a client that pipelines thousands of requests and never reads can pin gigabytes. Here at
  * most `maxActive` requests of a connection run at once; later ones wait (reading paused) until earlier
- * replies are handed to the socket and its buffer drained; past `maxWaiting` the connection is dropped.
+ * replies are done and the socket's buffer drained; past `maxWaiting` the connection is dropped.
  * When the socket closes, every request it carried is released: node emits no `close` for replies still
  * queued behind a dead socket.
  * @module
@@ -25,20 +25,26 @@ export interface PipelineLimits {
 export interface PipelineHost {
   /** Runs a request (its turn came); `res.req` is its request. */
   start(res: ServerResponse): void;
-  /** A request is over: its reply finished, or its connection died before it did. Called once per request. */
+  /** A request is over: its reply closed, or its connection died before it did. Called once per request. */
   release(res: ServerResponse, finished: boolean): void;
   /** The connection was dropped for pipelining too much. */
   overflow(socket: Socket, waiting: number): void;
+  /** A connection's pipeline opened or closed (the server keeps the live ones for shutdown). */
+  opened(pipeline: Pipeline): void;
+  closed(pipeline: Pipeline): void;
 }
 
 const PIPELINE = Symbol("tsgi.pipeline");
 type Piped = Socket & { [PIPELINE]?: Pipeline };
-const RELEASED = Symbol("tsgi.released");
 const OWNER = Symbol("tsgi.pipeline");
-type Tracked = ServerResponse & { [RELEASED]?: boolean; [OWNER]?: Pipeline };
+const WAITING = 0;
+const STARTED = 1;
+const RELEASED = 2;
+const STATE = Symbol("tsgi.state");
+type Tracked = ServerResponse & { [STATE]: number; [OWNER]: Pipeline };
 
-function onFinish(this: Tracked): void {
-  this[OWNER]?.finished();
+function onClose(this: Tracked): void {
+  this[OWNER].release(this);
 }
 
 /** The pipeline of one connection, created on its first request. */
@@ -57,6 +63,7 @@ export class Pipeline {
     this.#host = host;
     socket.on("drain", () => this.#pump());
     socket.once("close", () => this.#closed());
+    host.opened(this);
   }
 
   /** The pipeline of a socket, made on first use. */
@@ -65,20 +72,20 @@ export class Pipeline {
     return piped[PIPELINE] ??= new Pipeline(socket, limits, host);
   }
 
-  /** Requests taken and not yet released (running or waiting). */
-  get size(): number {
-    return this.#live.size;
+  /** The replies taken and not yet released (running or waiting). */
+  get live(): ReadonlySet<ServerResponse> {
+    return this.#live;
   }
 
   /** Takes a request: runs it now, or when the connection's earlier replies are out of the way. */
   admit(res: ServerResponse): void {
     const tracked = res as Tracked;
-    this.#live.add(tracked);
     tracked[OWNER] = this;
-    res.on("finish", onFinish);
+    tracked[STATE] = WAITING;
+    this.#live.add(tracked);
+    res.on("close", onClose); // emitted once; "on" spares the once-wrapper per request
     if (this.#waiting.length === 0 && this.#canStart()) {
-      this.#active++;
-      this.#host.start(res);
+      this.#start(tracked);
       return;
     }
     if (this.#waiting.length >= this.#limits.maxWaiting || this.#socket.destroyed) {
@@ -96,30 +103,34 @@ export class Pipeline {
     }
   }
 
-  /** Called when a reply closed (normally or not): releases it once. */
+  /** A reply closed (normally or with its connection): releases it once and lets the next one start. */
   release(res: ServerResponse): void {
     const tracked = res as Tracked;
-    if (tracked[RELEASED] === true) return;
-    tracked[RELEASED] = true;
+    const state = tracked[STATE];
+    if (state === RELEASED) return;
+    tracked[STATE] = RELEASED;
     this.#live.delete(tracked);
     this.#host.release(res, res.writableFinished);
+    if (state === STARTED) {
+      this.#active--;
+      if (this.#waiting.length > 0) this.#pump();
+    }
+  }
+
+  #start(res: Tracked): void {
+    res[STATE] = STARTED;
+    this.#active++;
+    this.#host.start(res);
   }
 
   #canStart(): boolean {
     return this.#active < this.#limits.maxActive && this.#socket.writableLength < this.#limits.highWater;
   }
 
-  /** A started reply was handed to the socket in full. */
-  finished(): void {
-    this.#active--;
-    this.#pump();
-  }
-
   #pump(): void {
     while (this.#waiting.length > 0 && this.#canStart() && !this.#socket.destroyed) {
       const next = this.#waiting.shift() as Tracked;
-      this.#active++;
-      this.#host.start(next);
+      if (next[STATE] === WAITING) this.#start(next);
     }
     if (this.#paused && this.#waiting.length === 0 && !this.#socket.destroyed) {
       this.#paused = false;
@@ -130,5 +141,6 @@ export class Pipeline {
   #closed(): void {
     this.#waiting.length = 0;
     for (const res of [...this.#live]) this.release(res);
+    this.#host.closed(this);
   }
 }
