@@ -186,8 +186,15 @@ const report = {
 const partial = flags.only !== undefined || flags.rows !== undefined || flags.quick || flags.out !== undefined;
 const out = resolve(ROOT, flags.out ?? `bench/results/${partial ? "partial" : "latest"}.json`);
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify(report, null, 2) + "\n");
+const json = JSON.stringify(report, null, 2) + "\n";
+writeFileSync(out, json);
 process.stderr.write(`results: ${relative(process.cwd(), out)}\n`);
+if (!partial) {
+  // Every full run is also kept under its own name, so two runs can be compared (bench/compare.mjs).
+  const kept = resolve(ROOT, `bench/results/run-${report.meta.date.replace(/[-:]/g, "").replace(/\..*$/, "")}${report.meta.commit ? `-${report.meta.commit}` : ""}.json`);
+  writeFileSync(kept, json);
+  process.stderr.write(`kept as: ${relative(process.cwd(), kept)}\n`);
+}
 const failed = results.flatMap((group) => group.rows.filter((row) => row.status === "failed").map((row) => `  ${group.title}: ${row.label}: ${row.reason.split("\n")[0]}`));
 if (failed.length > 0) process.stderr.write(`failed rows:\n${failed.join("\n")}\n`);
 const rough = results.map((group) => [group, assess(group)]).filter(([, verdict]) => verdict.busy);
