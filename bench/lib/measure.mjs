@@ -74,8 +74,10 @@ export function throughputRow({ id, label, tsgi = false, available, start, expec
         idleKb,
         async warmup() { if (settings.warmup > 0) await runWrk(running.url, { seconds: settings.warmup, ...load }); },
         async sample() {
+          // The tree is listed once per round (a pool forks its workers at start-up), so the readings
+          // during the round touch only these pids' /proc files, not all of /proc.
           const pids = running.memoryPids.flatMap((pid) => processTree(pid));
-          const sampler = sampleRss(running.memoryPids, 500);
+          const sampler = sampleRss(pids, 500, { fixed: true });
           try {
             const machineBefore = snapshot();
             const cpuBefore = pidsCpuSeconds(pids);

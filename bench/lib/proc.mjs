@@ -139,12 +139,13 @@ export function rssKb(pids) {
 
 /**
  * Samples the RSS of a process tree every `everyMs` until stopped; returns { stop() → max KiB }.
- * The tree is re-read on each sample, so workers forked later are counted.
+ * The tree is re-read on each sample, so workers forked later are counted; with `fixed` the pids are
+ * taken as they are (cheaper: no walk of /proc).
  */
-export function sampleRss(rootPids, everyMs = 250) {
+export function sampleRss(rootPids, everyMs = 250, { fixed = false } = {}) {
   let max;
   const sample = () => {
-    const pids = rootPids.flatMap((pid) => processTree(pid));
+    const pids = fixed ? rootPids : rootPids.flatMap((pid) => processTree(pid));
     const kb = rssKb(pids);
     if (kb !== undefined && (max === undefined || kb > max)) max = kb;
   };
