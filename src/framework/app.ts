@@ -12,11 +12,13 @@ import { Context, SITE_ROOT, URL_ROOT, type ContextHost, type RouteInfo, type Ur
 import { registerController, type ControllerTarget } from "./decorators.js";
 import type { BodyLimits } from "./input.js";
 import type { MultipartLimits } from "./multipart.js";
+import { DESCRIBE, type AppDescription, type Mount, type Route } from "./describe.js";
+import { checkOpenApiOptions, openApiDocument, watchSchemas, type OpenApiOptions } from "./openapi.js";
 import { renderError } from "./problems.js";
-import { safeLocation, toReply } from "./respond.js";
+import { json as jsonReply, safeLocation, toReply } from "./respond.js";
 import { TrieRouter, type RouteMatch } from "./router.js";
 import type { Input, InputOf, RouteOptions } from "./types.js";
-import { prepareValidation, validateInput, type Validation } from "./validate.js";
+import { prepareValidation, validateInput } from "./validate.js";
 
 /** What to do when a path misses only by a trailing slash. */
 export type TrailingSlash = "redirect" | "strict" | "ignore";
@@ -144,44 +146,19 @@ export interface FrameworkApp extends App {
   url(name: string, params?: UrlParams, query?: UrlQuery): string;
   /** True when `url` can build `name`. */
   knows(name: string): boolean;
+  /**
+   * Serves an OpenAPI 3.1 document of this app's routes and of the framework apps mounted in it
+   * (default path `/openapi.json`). From this call on, a route schema that JSON Schema cannot express
+   * is refused at registration. Operation ids are route names (`mount:name` through named mounts).
+   *
+   * @example
+   * ```ts
+   * app.openapi({ path: "/openapi.json", info: { title: "Bookshop", version: "1.0.0" } });
+   * ```
+   */
+  openapi(options: OpenApiOptions): FrameworkApp;
   /** Every registered route, in registration order. */
   readonly routes: readonly RouteSummary[];
-}
-
-/** @internal A registered route as the app keeps it (also what the OpenAPI generator reads). */
-export interface Route extends ContextHost {
-  method: string;
-  pattern: string;
-  name: string | undefined;
-  options: RouteOptions;
-  handler: (ctx: Context<Input>) => unknown;
-  validation: Validation | null;
-  /** The route wrapped in its middleware, or null when it has none. */
-  wrapped: App | null;
-  /** Errors are problem+json whatever the Accept. */
-  json: boolean;
-}
-
-/** @internal A mount as the app keeps it. */
-export interface Mount {
-  prefix: string;
-  below: string;
-  /** What requests go to: the mounted app inside its middleware. */
-  app: App;
-  /** The mounted app itself. */
-  target: App;
-  name: string | undefined;
-}
-
-/** @internal Reads an app's routes and mounts (for the OpenAPI generator). */
-export const DESCRIBE: unique symbol = Symbol("tsgi.framework.describe");
-
-/** @internal What {@link DESCRIBE} returns. */
-export interface AppDescription {
-  routes: readonly Route[];
-  mounts: readonly Mount[];
-  /** Called with each route registered from now on (and at once with every existing one). */
-  watch(check: (route: Route) => void): void;
 }
 
 const SCHEMA_KEYS = new Set(["params", "query", "headers", "cookies", "body", "response"]);
@@ -230,6 +207,7 @@ export function createApp(options: AppOptions = {}): FrameworkApp {
   const mounts: Mount[] = [];
   const uses: Use[] = [];
   const watchers: Array<(route: Route) => void> = [];
+  const mountWatchers: Array<(mount: Mount) => void> = [];
   const nodeEnv = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.NODE_ENV;
   const production = nodeEnv === "production";
   const trailingSlash = options.trailingSlash ?? "redirect";
@@ -498,6 +476,10 @@ export function createApp(options: AppOptions = {}): FrameworkApp {
       for (const route of routes) check(route);
       watchers.push(check);
     },
+    watchMounts(check) {
+      for (const mount of mounts) check(mount);
+      mountWatchers.push(check);
+    },
   };
 
   Object.defineProperties(app, {
@@ -539,6 +521,17 @@ export function createApp(options: AppOptions = {}): FrameworkApp {
         return app;
       },
     },
+    openapi: {
+      value: (openapiOptions: OpenApiOptions): FrameworkApp => {
+        checkOpenApiOptions(openapiOptions);
+        const path = openapiOptions.path ?? "/openapi.json";
+        watchSchemas(app, openapiOptions);
+        let self: Route | undefined;
+        add("GET", path, {}, () => jsonReply(openApiDocument(app, openapiOptions, self)));
+        self = routes[routes.length - 1];
+        return app;
+      },
+    },
     controller: {
       value: (target: ControllerTarget, registration: ControllerRegistration = {}): FrameworkApp => {
         const outer = checkMiddleware(registration.middleware, "app.controller");
@@ -561,7 +554,9 @@ export function createApp(options: AppOptions = {}): FrameworkApp {
         }
         const where = `mount ${prefix}`;
         const middleware = checkMiddleware(mountOptions.middleware, where);
-        mounts.push({ prefix, below: prefix + "/", app: wrapAll(middleware, mounted, where), target: mounted, name });
+        const mount: Mount = { prefix, below: prefix + "/", app: wrapAll(middleware, mounted, where), target: mounted, name };
+        for (const watch of mountWatchers) watch(mount);
+        mounts.push(mount);
         mounts.sort((a, b) => b.prefix.length - a.prefix.length);
         return app;
       },

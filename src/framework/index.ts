@@ -24,6 +24,7 @@ export { Context, SITE_ROOT, type RouteInfo, type UrlParams, type UrlQuery } fro
 export { get, post, put, patch, del, route, controller, type RouteDecorator, type ContextOf, type ControllerOptions, type ControllerTarget } from "./decorators.js";
 export { json, html, text, stream, redirect, status, toReply, type ReplyInit } from "./respond.js";
 export { raw, escapeHtml, isHtml, Html } from "../html/index.js";
+export { openApiDocument, type OpenApiOptions, type Unrepresentable } from "./openapi.js";
 export { ValidationError, problemDocument, type InvalidParam } from "./problems.js";
 export { UploadedFile, parseMultipart, type MultipartLimits, type FormFields, type FormValue } from "./multipart.js";
 export { TrieRouter, type Router, type RouteMatch, type Params } from "./router.js";
