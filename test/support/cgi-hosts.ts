@@ -56,8 +56,12 @@ function openUp(dir: string): void {
   chmodSync(dir, 0o755);
 }
 
-/** lighttpd with mod_cgi, in the foreground (-D); `extra` scripts are served under `/fixtures/`. */
-export async function startLighttpd(extra: ExtraScripts = {}): Promise<CgiHost> {
+/**
+ * lighttpd with mod_cgi, in the foreground (-D); `extra` scripts are served under `/fixtures/`.
+ * Request bodies stream to the script unless `bufferRequests` (lighttpd's default), which a chunked
+ * request body needs: streamed, lighttpd answers it 411 since a CGI needs CONTENT_LENGTH.
+ */
+export async function startLighttpd(extra: ExtraScripts = {}, options: { bufferRequests?: boolean } = {}): Promise<CgiHost> {
   const temp = tempDir("tsgi-lighttpd-");
   openUp(temp.path);
   const port = await freePort();
@@ -73,7 +77,7 @@ server.port = ${port}
 server.errorlog = "${errorLog}"
 server.modules = ("mod_alias", "mod_cgi", "mod_setenv")
 server.stream-response-body = 1
-server.stream-request-body = 1
+server.stream-request-body = ${options.bufferRequests === true ? 0 : 1}
 alias.url = ("/cgi-bin/" => "${SUM_CGI_DIR}/", "/fixtures/" => "${fixtures}/")
 cgi.assign = (".cgi" => "")
 setenv.add-environment = ("PATH" => "${cgiPath()}")

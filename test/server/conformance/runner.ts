@@ -1,6 +1,7 @@
 // What a server path is to the corpus: a "runner" starts the corpus app on it once (the tsgi server and
 // its front server) and says what its front server adds. Adding a server path = one file in runners/
 // that default-exports a Runner; corpus.test.ts runs the whole corpus on every file there.
+import type { CorpusExpectation } from "./corpus.js";
 import type { RawReply } from "./raw-client.js";
 
 /** A server path, started. */
@@ -35,10 +36,17 @@ export interface Runner {
    */
   signalsTruncation: boolean;
   /**
-   * The front server re-frames every body and drops the app's content-length (Apache mod_proxy_fcgi
-   * with flushpackets sends chunked), so content-length is not compared on this path.
+   * The front server re-frames every body and drops the app's content-length (Apache, under mod_cgi
+   * and mod_proxy_fcgi, sends chunked), so content-length is not compared on this path.
    */
   reframes?: boolean;
+  /**
+   * Cases where this path's front server itself answers differently from the rule, whatever tsgi
+   * sends (each checked against tsgi's own output when it was written down): case name → what the
+   * client gets instead, checked exactly so a change is noticed, and why. Such a case is left out of
+   * the cross-path comparison for this path.
+   */
+  deviations?: Record<string, { why: string; expect: Partial<CorpusExpectation> }>;
   /** Every request runs in one process with the abort counter (`/aborted-count`), so a disconnect can be counted. */
   oneProcess: boolean;
   start(): Promise<RunningPath>;

@@ -1,9 +1,10 @@
-// serveFastCgi behind Apache httpd mod_proxy_fcgi.
+// serveFastCgi behind Apache httpd mod_proxy_fcgi, which re-frames bodies (drops Content-Length, sends chunked).
 import { memorySink } from "tsgi";
 import { serveFastCgi } from "tsgi/fastcgi";
 import { apacheFcgiSite } from "../../../support/fcgi-hosts.js";
 import app from "../corpus-app.js";
 import { linesOf, startApacheFront } from "../fronts.js";
+import { APACHE_DEVIATIONS } from "../apache-deviations.js";
 import type { Runner } from "../runner.js";
 
 const runner: Runner = {
@@ -12,6 +13,7 @@ const runner: Runner = {
   added: [],
   signalsTruncation: true,
   reframes: true,
+  deviations: APACHE_DEVIATIONS,
   oneProcess: true,
   async start() {
     const log = memorySink();
