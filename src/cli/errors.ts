@@ -1,26 +1,26 @@
-/** Command-line mistakes: one line, a non-zero exit. @module */
+/** Command-line mistakes and how any error is printed: by its type, never by its text. @module */
+import { isPlainError, TsgiError } from "../server/errors.js";
 
 /** A usage error: printed as `tsgi: <message>` with exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends TsgiError {
   override readonly name = "UsageError";
-  readonly exitCode = 2;
+  override readonly exitCode = 2;
 }
 
-/** Errors whose message is meant for people as it is (no stack). */
-const PLAIN = new Set(["UsageError", "LoadError", "ServeError", "ListenError", "RangeError", "PoolBootError"]);
-
-/** The one line to print for an error; the stack too when `development` is set and the error is unexpected. */
+/**
+ * The one line to print for an error: the message as it is for a {@link TsgiError} meant for people;
+ * for anything unexpected, the stack with `development`, else the message and how to see the stack.
+ */
 export function describeError(error: unknown, development: boolean): string {
   if (!(error instanceof Error)) return String(error);
-  if (PLAIN.has(error.name) || error.message.startsWith("cannot parse bind")) return error.message;
+  if (isPlainError(error)) return error.message;
   return development ? error.stack ?? error.message : `${error.message} (run with --development for the stack)`;
 }
 
 /**
- * The exit code for an error: its own numeric `exitCode` when it carries one (2 for usage errors,
- * 3 for a pool whose workers cannot boot), 1 otherwise.
+ * The exit code for an error: a {@link TsgiError}'s own (2 for usage mistakes, 3 for a pool whose
+ * workers cannot boot), 1 for anything else.
  */
 export function exitCodeOf(error: unknown): number {
-  const code = typeof error === "object" && error !== null ? (error as { exitCode?: unknown }).exitCode : undefined;
-  return typeof code === "number" && Number.isInteger(code) && code > 0 && code < 256 ? code : 1;
+  return error instanceof TsgiError ? error.exitCode : 1;
 }

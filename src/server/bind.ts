@@ -1,4 +1,5 @@
 /** Parsing `--bind` values. @module */
+import { BindError } from "./errors.js";
 
 /** Where a server listens. */
 export type ListenTarget =
@@ -8,7 +9,7 @@ export type ListenTarget =
 
 /**
  * Parses a bind string: `HOST:PORT`, `[::1]:PORT`, `:PORT` (loopback), `PORT`, `unix:PATH` or `fd:N`.
- * Throws an error that shows the accepted forms.
+ * Throws a {@link BindError} that shows the accepted forms.
  *
  * @example
  * ```ts
@@ -18,7 +19,7 @@ export type ListenTarget =
  */
 export function parseBind(value: string, defaultHost = "127.0.0.1"): ListenTarget {
   const fail = (): never => {
-    throw new Error(`cannot parse bind ${JSON.stringify(value)}: use HOST:PORT, [IPV6]:PORT, :PORT, unix:/path/to.sock or fd:N`);
+    throw new BindError(`cannot parse bind ${JSON.stringify(value)}: use HOST:PORT, [IPV6]:PORT, :PORT, unix:/path/to.sock or fd:N`);
   };
   if (value.startsWith("unix:")) {
     const path = value.slice(5);

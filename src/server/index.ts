@@ -10,8 +10,10 @@
  * ```
  * @module
  */
-export { serve, ServeError, type ServeOptions, type ServeHandle } from "./serve.js";
-export { loadService, parseSpec, LoadError, type LoadedService, type LoadOptions, type ServiceSpec } from "./load.js";
+export { serve, type ServeOptions, type ServeHandle } from "./serve.js";
+export { TsgiError, BindError, ListenError, LoadError, ServeError, PoolOptionError, PoolBootError, isPlainError } from "./errors.js";
+export { loadService, parseSpec, type LoadedService, type LoadOptions, type ServiceSpec } from "./load.js";
+export { SOCKET_SERVERS, CGI_SERVER, startSocketServer, isSocketServerKind, type SocketServerKind, type SocketServerOptions, type SocketServerEntry } from "./registry.js";
 export { detectServer, isListeningSocket, type ServerKind, type DetectProbe } from "./detect.js";
 export { SignalQueue, runSignalLoop, type SignalSource, type Stoppable } from "./lifecycle.js";
 export { parseBind, describeBind, type ListenTarget } from "./bind.js";

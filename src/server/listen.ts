@@ -6,14 +6,10 @@
 import { chmodSync, fstatSync, unlinkSync } from "node:fs";
 import { connect, type Server } from "node:net";
 import { describeBind, parseBind, type ListenTarget } from "./bind.js";
+import { ListenError } from "./errors.js";
 
-/** A listen failure with one line naming the cause and the fix; `code` is Node's (`EADDRINUSE`...). */
-export class ListenError extends Error {
-  override readonly name = "ListenError";
-  constructor(message: string, readonly code: string | undefined, options?: { cause: unknown }) {
-    super(message, options);
-  }
-}
+export { ListenError };
+
 
 /** What a server tells {@link listenOn} about itself. */
 export interface ListenOptions {

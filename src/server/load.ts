@@ -9,6 +9,9 @@ import { dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Service } from "../contract.js";
 import { toService } from "../gateway/service.js";
+import { LoadError } from "./errors.js";
+
+export { LoadError };
 
 /** What {@link loadService} found. */
 export interface LoadedService {
@@ -30,11 +33,6 @@ export interface ServiceSpec {
   exportName: string | undefined;
   /** True for `MODULE:EXPORT()`: call the export once to get the app or service. */
   call: boolean;
-}
-
-/** A load failure; the message is one line naming the fix. */
-export class LoadError extends Error {
-  override readonly name = "LoadError";
 }
 
 const EXPORT_PART = /^([A-Za-z_$][\w$]*)(\(\))?$/;

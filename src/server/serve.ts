@@ -10,8 +10,12 @@ import { toService } from "../gateway/service.js";
 import type { ListenTarget } from "./bind.js";
 import { detectServer, type ServerKind } from "./detect.js";
 import { runSignalLoop, SignalQueue, type SignalSource } from "./lifecycle.js";
+import { ServeError } from "./errors.js";
 import { loadService } from "./load.js";
-import type { RunningServer, ServerOptions, StartServer } from "./types.js";
+import { CGI_SERVER, isSocketServerKind, SOCKET_SERVERS } from "./registry.js";
+import type { RunningServer, ServerOptions } from "./types.js";
+
+export { ServeError };
 
 /** Options for {@link serve}. */
 export interface ServeOptions {
@@ -55,38 +59,6 @@ export interface ServeHandle {
   readonly exitCode: Promise<number>;
 }
 
-/** An error starting a server; the message is one line naming the fix. */
-export class ServeError extends Error {
-  override readonly name = "ServeError";
-}
-
-const SERVER_MODULES: Record<Exclude<ServerKind, "cgi">, { path: string; name: string; label: string }> = {
-  http: { path: "./http/index.js", name: "serveHttp", label: "HTTP" },
-  fastcgi: { path: "./fastcgi/index.js", name: "serveFastCgi", label: "FastCGI" },
-  scgi: { path: "./scgi/index.js", name: "serveScgi", label: "SCGI" },
-};
-
-function isMissingModule(error: unknown, path: string): boolean {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const message = error instanceof Error ? error.message : "";
-  return (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND" || message.includes("Failed to load url"))
-    && message.includes(path.replace("./", "").replace(/\.js$/, ""));
-}
-
-/** Imports one export of a server module by name; a missing module becomes one clear line. */
-async function importExport<T>(path: string, name: string, what: string): Promise<T> {
-  let namespace: Record<string, unknown>;
-  try {
-    namespace = (await import(path)) as Record<string, unknown>;
-  } catch (error) {
-    if (isMissingModule(error, path)) throw new ServeError(`${what} is not available in this build of tsgi (${path.slice(2)} is missing)`);
-    throw error;
-  }
-  const value = namespace[name];
-  if (typeof value !== "function") throw new ServeError(`${what}: ${path.slice(2)} does not export ${name}()`);
-  return value as T;
-}
-
 /** The options every server and the pool are given, plus the pass-through ones. */
 function serverOptionsOf(options: ServeOptions, log: LogSink): ServerOptions & Record<string, unknown> {
   const out: ServerOptions & Record<string, unknown> = { ...options.serverOptions, log };
@@ -97,22 +69,18 @@ function serverOptionsOf(options: ServeOptions, log: LogSink): ServerOptions & R
   return out;
 }
 
-type PoolStart = (options: Record<string, unknown>) => Promise<{
-  close?(options?: { graceMs?: number }): Promise<void>;
-  url?: string;
-  stopped?: Promise<void>;
-  result?: Promise<{ code?: number }>;
-} | void>;
-
 async function servePoolOf(spec: string | undefined, kind: ServerKind, options: ServeOptions, log: LogSink): Promise<ServeHandle> {
   if (spec === undefined) throw new ServeError("workers > 1 needs a module spec: each worker loads the app itself (tsgi serve app.js --workers 2, or serve(\"app.js\", { workers: 2 }))");
-  if (kind === "cgi") throw new ServeError("CGI runs one process per request: --workers does not apply; use --server http, fastcgi or scgi");
-  const servePool = await importExport<PoolStart>("./pool/index.js", "servePool", "the pool (--workers)");
-  const pool = await servePool({ ...serverOptionsOf(options, log), spec, server: kind, workers: options.workers, cwd: options.cwd });
-  const close = pool?.close?.bind(pool) ?? (async () => undefined);
-  const stopped = pool?.stopped ?? Promise.resolve();
-  const exitCode = pool?.result !== undefined ? pool.result.then((result) => result.code ?? 0) : stopped.then(() => 0);
-  return { kind: "pool", url: pool?.url, server: undefined, close, stopped, exitCode };
+  if (!isSocketServerKind(kind)) throw new ServeError("CGI runs one process per request: --workers does not apply; use --server http, fastcgi or scgi");
+  const { servePool } = await import("./pool/index.js");
+  const pool = await servePool({
+    ...serverOptionsOf(options, log), spec, server: kind,
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    ...(options.signals === false ? { signals: false } : {}),
+  });
+  const exitCode = pool.result.then((result) => result.code);
+  return { kind: "pool", url: pool.url, server: undefined, close: (o) => pool.close(o), stopped: pool.stopped, exitCode };
 }
 
 /**
@@ -144,13 +112,13 @@ export async function serve(target: App | Service | string, options: ServeOption
   const name = loaded?.name ?? spec ?? "app";
 
   if (kind === "cgi") {
-    const { runCgi } = await import("./cgi/index.js");
+    const runCgi = await CGI_SERVER.load();
     const code = await runCgi(service, { development: options.development === true, exit: false });
     return { kind, url: undefined, server: undefined, close: async () => undefined, stopped: Promise.resolve(), exitCode: Promise.resolve(code) };
   }
 
-  const entry = SERVER_MODULES[kind];
-  const start = await importExport<StartServer<ServerOptions & Record<string, unknown>>>(entry.path, entry.name, `the ${entry.label} server`);
+  const entry = SOCKET_SERVERS[kind];
+  const start = await entry.load();
   await service.startup?.();
   let server: RunningServer;
   try {

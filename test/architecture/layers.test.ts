@@ -65,6 +65,20 @@ describe("layers", () => {
     expect(violations).toEqual([]);
   });
 
+  it("every import() of tsgi's own code names a literal path, so tsc and this test see it", () => {
+    // Only the app loader imports a computed specifier: the user's module and tsx found in the user's project.
+    const allowed = new Set(["src/server/load.ts"]);
+    const violations: string[] = [];
+    for (const file of files("src")) {
+      if (allowed.has(file)) continue;
+      const source = readFileSync(join(root, file), "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+      for (const match of source.matchAll(/\bimport\(\s*([^)]*)\)/g)) {
+        if (!/^["'][^"']+["']$/.test((match[1] as string).trim())) violations.push(`${file}: import(${match[1]})`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
   it("middleware import only public entry points, and never the framework", () => {
     const violations: string[] = [];
     for (const file of files("middleware")) {

@@ -9,6 +9,7 @@ import { connect, createServer, type Server } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import type { ListenTarget } from "../bind.js";
+import { ListenError } from "../errors.js";
 import type { PoolStatus } from "./status.js";
 
 /** Where control sockets live: `$TSGI_RUNTIME_DIR`, else `$XDG_RUNTIME_DIR/tsgi`, else `/tmp/tsgi-<uid>`. */
@@ -78,7 +79,7 @@ export function removeStaleSocket(path: string): void {
   } catch {
     return;
   }
-  if (!isSocket) throw new Error(`${path} exists and is not a socket; remove it or pick another path`);
+  if (!isSocket) throw new ListenError(`${path} exists and is not a socket; remove it or pick another path`, "EEXIST");
   unlinkSync(path);
 }
 

@@ -16,6 +16,8 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { streamSink } from "../../gateway/log.js";
 import { describeBind, parseBind, type ListenTarget } from "../bind.js";
+import { ListenError, PoolBootError, PoolOptionError, ServeError } from "../errors.js";
+import { isSocketServerKind, SOCKET_SERVERS } from "../registry.js";
 import { systemClock } from "./clock.js";
 import { clusterSpawner } from "./cluster-spawner.js";
 import { controlName, removeStaleSocket, runtimeDir, startControl, type ControlServer } from "./control.js";
@@ -28,6 +30,7 @@ export type { PoolOptions, PoolServerKind } from "./options.js";
 export type { PoolStatus, WorkerStatus } from "./status.js";
 export type { PoolSignal, StopResult } from "./master.js";
 export { statusHtml, statusText } from "./status.js";
+export { PoolBootError, PoolOptionError };
 
 /** A running pool, seen from its master. */
 export interface PoolHandle {
@@ -47,14 +50,7 @@ export interface PoolHandle {
   readonly result: Promise<StopResult>;
 }
 
-/** The pool could not start: workers kept failing to boot. `exitCode` is 3, as gunicorn's for the same. */
-export class PoolBootError extends Error {
-  override readonly name = "PoolBootError";
-  readonly exitCode = 3;
-}
-
 const SIGNALS: readonly PoolSignal[] = ["SIGHUP", "SIGTERM", "SIGINT", "SIGQUIT", "SIGTTIN", "SIGTTOU"];
-const LABELS = { http: "HTTP", fastcgi: "FastCGI", scgi: "SCGI" } as const;
 
 /** Removes a unix socket file nobody listens on, so workers do not race to replace it. */
 async function clearStaleSocket(target: ListenTarget): Promise<void> {
@@ -64,7 +60,7 @@ async function clearStaleSocket(target: ListenTarget): Promise<void> {
     probe.once("connect", () => { probe.destroy(); resolve(true); });
     probe.once("error", () => resolve(false));
   });
-  if (live) throw new Error(`${target.path} is already in use: stop the other server or pick another --bind`);
+  if (live) throw new ListenError(`${target.path} is already in use: stop the other server or pick another --bind`, "EADDRINUSE");
   removeStaleSocket(target.path);
 }
 
@@ -80,13 +76,13 @@ async function clearStaleSocket(target: ListenTarget): Promise<void> {
  * ```
  */
 export async function servePool(options: PoolOptions): Promise<PoolHandle> {
-  if (!cluster.isPrimary) throw new Error("servePool() runs in the master process; workers are started by it");
+  if (!cluster.isPrimary) throw new ServeError("servePool() runs in the master process; workers are started by it");
   const settings = masterSettings(options);
   const log = options.log ?? streamSink(process.stderr);
   const kind = options.server ?? "http";
-  if (!(kind in LABELS)) throw new RangeError(`the pool runs --server http, fastcgi or scgi, not ${JSON.stringify(kind)}`);
+  if (!isSocketServerKind(kind)) throw new PoolOptionError(`the pool runs --server http, fastcgi or scgi, not ${JSON.stringify(kind)}`);
   const target: ListenTarget = typeof options.bind === "string" ? parseBind(options.bind) : options.bind ?? parseBind("127.0.0.1:8000");
-  const url = describeBind(target, kind === "http" ? "http" : kind);
+  const url = describeBind(target, SOCKET_SERVERS[kind].scheme);
   const cwd = options.cwd ?? process.cwd();
   const serverOptions = serverOptionsOf(options);
   if (options.development !== undefined) serverOptions.development = options.development;
@@ -113,7 +109,7 @@ export async function servePool(options: PoolOptions): Promise<PoolHandle> {
     master.dispatch(event);
     if (!announced && master.status().processes.filter((w) => w.state === "ready").length >= settings.workers) {
       announced = true;
-      log.write(`tsgi pool: serving ${options.spec} over ${LABELS[kind]} on ${url} with ${settings.workers} workers (master pid ${process.pid}${control === undefined ? "" : `; tsgi status --control ${control.path}`})`);
+      log.write(`tsgi pool: serving ${options.spec} over ${SOCKET_SERVERS[kind].label} on ${url} with ${settings.workers} workers (master pid ${process.pid}${control === undefined ? "" : `; tsgi status --control ${control.path}`})`);
       resolveReady();
     }
   });

@@ -5,6 +5,7 @@
  * @module
  */
 import type { LogSink } from "../../contract.js";
+import { PoolOptionError } from "../errors.js";
 import type { Clock } from "./clock.js";
 import type { MasterMessage, WorkerMessage } from "./protocol.js";
 import type { PoolStatus, WorkerState, WorkerStatus } from "./status.js";
@@ -158,7 +159,7 @@ export class PoolMaster {
   #stopResult: StopResult | undefined;
 
   constructor(settings: MasterSettings, deps: MasterDeps) {
-    if (!Number.isInteger(settings.workers) || settings.workers < 1) throw new RangeError(`workers must be a whole number ≥ 1, got ${settings.workers}`);
+    if (!Number.isInteger(settings.workers) || settings.workers < 1) throw new PoolOptionError(`workers must be a whole number ≥ 1, got ${settings.workers}`);
     this.settings = settings;
     this.#deps = deps;
     this.#target = settings.workers;

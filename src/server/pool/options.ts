@@ -1,10 +1,12 @@
 /** The pool's options: what `tsgi serve --workers N` passes, split into master settings and worker config. @module */
 import type { LogSink } from "../../contract.js";
 import type { ListenTarget } from "../bind.js";
+import { PoolOptionError } from "../errors.js";
+import type { SocketServerKind } from "../registry.js";
 import { DEFAULT_SETTINGS, type MasterSettings } from "./master.js";
 
 /** The socket servers a pool can run. */
-export type PoolServerKind = "http" | "fastcgi" | "scgi";
+export type PoolServerKind = SocketServerKind;
 
 /** Options for {@link servePool}. Unknown keys are passed to each worker's server (JSON values only). */
 export interface PoolOptions {
@@ -73,7 +75,7 @@ const POOL_KEYS = new Set<string>([
 function positive(name: string, value: unknown, allowZero = false): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new RangeError(`pool option ${name} must be a ${allowZero ? "non-negative" : "positive"} number, got ${JSON.stringify(value)}`);
+    throw new PoolOptionError(`pool option ${name} must be a ${allowZero ? "non-negative" : "positive"} number, got ${JSON.stringify(value)}`);
   }
   return value;
 }
@@ -81,9 +83,9 @@ function positive(name: string, value: unknown, allowZero = false): number | und
 /** Master settings from options, checked (fail fast: a nonsense value throws naming the option). */
 export function masterSettings(options: PoolOptions): MasterSettings {
   const workers = options.workers ?? DEFAULT_SETTINGS.workers;
-  if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a whole number >= 1, got ${JSON.stringify(options.workers)}`);
+  if (!Number.isInteger(workers) || workers < 1) throw new PoolOptionError(`workers must be a whole number >= 1, got ${JSON.stringify(options.workers)}`);
   const maxRequests = positive("maxRequests", options.maxRequests);
-  if (options.statusPath !== undefined && !options.statusPath.startsWith("/")) throw new RangeError(`statusPath must start with "/", got ${JSON.stringify(options.statusPath)}`);
+  if (options.statusPath !== undefined && !options.statusPath.startsWith("/")) throw new PoolOptionError(`statusPath must start with "/", got ${JSON.stringify(options.statusPath)}`);
   return {
     ...DEFAULT_SETTINGS,
     workers,

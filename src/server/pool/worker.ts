@@ -6,7 +6,10 @@
  */
 import type { App, Service } from "../../contract.js";
 import { streamSink } from "../../gateway/log.js";
-import type { RunningServer, ServerOptions, StartServer } from "../types.js";
+import { isPlainError } from "../errors.js";
+import { loadService } from "../load.js";
+import { startSocketServer } from "../registry.js";
+import type { RunningServer } from "../types.js";
 import { WORKER_CONFIG_ENV, type PoolServerKind, type WorkerConfig } from "./options.js";
 import { isMasterMessage, type MasterMessage, type WorkerMessage } from "./protocol.js";
 import { watchParent } from "./orphan-watch.js";
@@ -16,19 +19,13 @@ import { PendingRequests, withStatusPath, withTimeout } from "./worker-app.js";
 
 type WorkerEvent = MasterMessage | { tsgi: "quit" } | { tsgi: "master-gone" };
 
-const STARTERS: Record<PoolServerKind, () => Promise<StartServer<ServerOptions & Record<string, unknown>>>> = {
-  http: async () => (await import("../http/index.js")).serveHttp as StartServer<ServerOptions & Record<string, unknown>>,
-  fastcgi: async () => (await import(String("../fastcgi/index.js")) as Record<string, StartServer<ServerOptions & Record<string, unknown>>>).serveFastCgi as StartServer<ServerOptions & Record<string, unknown>>,
-  scgi: async () => (await import(String("../scgi/index.js")) as Record<string, StartServer<ServerOptions & Record<string, unknown>>>).serveScgi as StartServer<ServerOptions & Record<string, unknown>>,
-};
-
 function send(message: WorkerMessage): void {
   if (process.connected) process.send?.(message);
 }
 
 function describeError(error: unknown): string {
-  if (error instanceof Error) return error.name === "LoadError" || error.name === "ListenError" ? error.message : error.stack ?? error.message;
-  return String(error);
+  if (isPlainError(error)) return error.message;
+  return error instanceof Error ? error.stack ?? error.message : String(error);
 }
 
 async function main(config: WorkerConfig): Promise<void> {
@@ -100,15 +97,13 @@ async function main(config: WorkerConfig): Promise<void> {
 
   watchParent(process.ppid);
   try {
-    const { loadService } = await import("../load.js");
     service = (await loadService(config.spec, { cwd: config.cwd })).service;
     await service.startup?.();
     startupRan = true;
     let app: App = service.app;
     if (config.timeoutMs !== undefined) app = withTimeout(app, config.timeoutMs, pending);
     if (config.statusPath !== undefined) app = withStatusPath(app, config.statusPath, fetchStatus);
-    const start = await STARTERS[config.server]();
-    server = await start(app, { ...config.serverOptions, bind: config.bind, multiprocess: true, log });
+    server = await startSocketServer(config.server, app, { ...config.serverOptions, bind: config.bind, multiprocess: true, log });
   } catch (error) {
     send({ tsgi: "boot-failed", error: describeError(error) });
     if (startupRan) await Promise.resolve(service?.shutdown?.()).catch(() => undefined);
