@@ -10,17 +10,19 @@ import { sendPlan, type ReplySink } from "../gateway/reply-writer.js";
 
 const encoder = new TextEncoder();
 
-/** A string body goes as bytes unless the reply names its content-type: a string would make the Response add one of its own. */
+/**
+ * A whole string body goes as UTF-8 bytes: a string would make the Response add a content-type of its
+ * own, and a node:http adapter that writes a string body together with the head would send Latin-1
+ * header values as UTF-8.
+ */
 function responseOf(plan: ReplyPlan, body: string | Uint8Array | ReadableStream<Uint8Array> | null): Response {
   const headers = new Headers();
   const list = plan.headers;
-  let typed = false;
   for (let i = 0; i < list.length; i++) {
     const pair = list[i] as [string, string];
     headers.append(pair[0], pair[1]);
-    if (!typed && pair[0].length === 12 && pair[0].toLowerCase() === "content-type") typed = true;
   }
-  return new Response(typeof body === "string" && !typed ? encoder.encode(body) : body, { status: plan.status, headers });
+  return new Response(typeof body === "string" ? encoder.encode(body) : body, { status: plan.status, headers });
 }
 
 /** Pulls a streamed reply only as fast as the runtime reads the Response body. */

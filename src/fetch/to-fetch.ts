@@ -1,11 +1,11 @@
 /** A tsgi app as a Fetch handler `(Request) => Promise<Response>`. @module */
-import type { App, LogSink } from "../contract.js";
+import type { App, Env, LogSink } from "../contract.js";
 import { EMPTY_INPUT, RequestInput } from "../gateway/body.js";
 import { invoke } from "../gateway/invoke.js";
 import { planReply } from "../gateway/reply-plan.js";
 import { envFromUrl } from "../gateway/url-env.js";
 import { BridgeAbort } from "./bridge-abort.js";
-import { peerOf, type ConnectionInfo } from "./peer.js";
+import { connectionOf, type Connection, type ConnectionInfo } from "./connection-info.js";
 import { planResponse } from "./response-sink.js";
 import { streamToIterable } from "./streams.js";
 
@@ -19,6 +19,21 @@ export interface ToFetchOptions {
   log?: LogSink;
   /** Show stacks of server errors to clients. Never in production. */
   development?: boolean;
+}
+
+/** The Request's URL; Bun gives a request without Host a bare path, resolved against the server's address. */
+function urlOf(request: Request, connection: Connection): URL {
+  const raw = request.url;
+  if (raw.charCodeAt(0) !== 47) return new URL(raw);
+  const port = connection.serverPort !== undefined ? `:${connection.serverPort}` : "";
+  return new URL(raw, `http://${connection.serverName ?? "localhost"}${port}`);
+}
+
+/** A request without Host (HTTP/1.0) on a server whose address is known: SERVER_NAME/PORT are that address and there is no HTTP_HOST, as on every tsgi server. */
+function withoutHost(env: Env, connection: Connection): void {
+  env.SERVER_NAME = connection.serverName as string;
+  if (connection.serverPort !== undefined) env.SERVER_PORT = connection.serverPort;
+  delete (env as { HTTP_HOST?: string }).HTTP_HOST;
 }
 
 const consoleSink: LogSink = { write: (message) => console.error(message.replace(/\n$/, "")) };
@@ -51,22 +66,23 @@ export function toFetchHandler(app: App, options: ToFetchOptions = {}): (request
   const development = options.development === true;
   return async (request, info) => {
     const abort = new BridgeAbort(request);
-    const peer = peerOf(request, info);
+    const connection = connectionOf(request, info);
     const env = envFromUrl({
       method: request.method,
-      url: new URL(request.url),
+      url: urlOf(request, connection),
       headers: request.headers,
       input: request.body === null ? EMPTY_INPUT : new RequestInput(streamToIterable(request.body)),
       errors,
       abort,
       development,
       ...(options.scriptName !== undefined ? { scriptName: options.scriptName } : {}),
-      remoteAddr: peer.address,
-      ...(peer.port !== undefined ? { remotePort: peer.port } : {}),
+      remoteAddr: connection.remoteAddr,
+      ...(connection.remotePort !== undefined ? { remotePort: connection.remotePort } : {}),
     });
+    if (connection.serverName !== undefined && !request.headers.has("host")) withoutHost(env, connection);
     const reply = await invoke(app, env, log, development);
     return planResponse(planReply(reply, env.REQUEST_METHOD, development), env, log, development, () => abort.complete());
   };
 }
 
-export type { ConnectionInfo } from "./peer.js";
+export type { ConnectionInfo } from "./connection-info.js";

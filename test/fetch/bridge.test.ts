@@ -258,6 +258,16 @@ describe("toFetchHandler: the client's address from the runtime", () => {
     expect(await (await handler(req(), { remoteAddr: "192.0.2.1", remotePort: "80" })).text()).toBe("192.0.2.1|80");
     expect(await (await handler(req())).text()).toBe("|-");
   });
+
+  it("answers a request without Host from the server's own address when the runtime says it, as every tsgi server does", async () => {
+    const where = toFetchHandler((env) => ({ status: 200, headers: [], body: JSON.stringify([env.SERVER_NAME, env.SERVER_PORT, env.HTTP_HOST ?? null]) }));
+    const ask = async (url: string, info?: Parameters<typeof where>[1], headers?: Record<string, string>): Promise<unknown> =>
+      (await (await where(new Request(url, headers === undefined ? {} : { headers }), info)).json()) as unknown;
+    expect(await ask("http://127.0.0.1/x", { localAddr: "127.0.0.1", localPort: "8080" })).toEqual(["127.0.0.1", "8080", null]);
+    expect(await ask("http://localhost/x", { localAddr: "::1", localPort: "8080" })).toEqual(["[::1]", "8080", null]);
+    expect(await ask("http://h.test:81/x", { localAddr: "127.0.0.1", localPort: "8080" }, { host: "h.test:81" })).toEqual(["h.test", "81", "h.test:81"]);
+    expect(await ask("http://h.test:81/x")).toEqual(["h.test", "81", "h.test:81"]);
+  });
 });
 
 describe("fromFetchHandler: a Fetch handler as a tsgi app", () => {

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { request as httpRequest } from "node:http";
+import { connect } from "node:net";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import { findBinary, tempDir } from "../support/daemon.js";
@@ -135,5 +136,19 @@ export function abandonMidReply(port: number, path: string, minBytes: number, ti
     });
     req.on("error", () => undefined);
     req.end();
+  });
+}
+
+/** Sends raw request text on a fresh connection; the reply's body once the server closes (5 s at most). */
+export function rawBody(port: number, text: string, timeoutMs = 5_000): Promise<string> {
+  return new Promise((done, fail) => {
+    const socket = connect(port, "127.0.0.1");
+    let data = "";
+    const timer = setTimeout(() => { socket.destroy(); fail(new Error(`no complete reply within ${timeoutMs} ms: ${JSON.stringify(data)}`)); }, timeoutMs);
+    socket.setEncoding("latin1");
+    socket.on("data", (chunk: string) => { data += chunk; });
+    socket.on("error", (error) => { clearTimeout(timer); fail(error); });
+    socket.on("close", () => { clearTimeout(timer); done(data.slice(data.indexOf("\r\n\r\n") + 4)); });
+    socket.write(text);
   });
 }

@@ -3,7 +3,7 @@
 // response), the runtime's connection info reaches the env, and the reply rules hold.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
-import { abandonBeforeReply, abandonMidReply, get, haveRuntime, startRuntimeServer, type RuntimeName, type RuntimeServer } from "./runtime-host.js";
+import { abandonBeforeReply, abandonMidReply, get, haveRuntime, rawBody, startRuntimeServer, type RuntimeName, type RuntimeServer } from "./runtime-host.js";
 
 async function report(port: number): Promise<Record<string, boolean>> {
   return JSON.parse((await get(port, "/report")).body) as Record<string, boolean>;
@@ -43,6 +43,18 @@ for (const { name, flags } of RUNTIMES) {
       expect(reply.status).toBe(200);
       expect(reply.headers["content-length"]).toBe("5");
       expect(reply.body).toBe("");
+    });
+
+    it("sends a Latin-1 header value as one byte per character, as every tsgi server does", async () => {
+      const reply = await get(server.port, "/latin1-header");
+      expect(reply.status).toBe(200);
+      expect(reply.headers["x-word"]).toBe("caf\u00e9 \u00ff\u0080");
+    });
+
+    it(`answers an HTTP/1.0 request without Host ${name === "bun" ? "with the server's own address and no HTTP_HOST" : "with the address in Deno's URL (localhost and the port)"}`, async () => {
+      const seen = JSON.parse(await rawBody(server.port, "GET /no-host HTTP/1.0\r\n\r\n")) as { name: string; port: string; host: string | null };
+      if (name === "bun") expect(seen).toEqual({ name: "127.0.0.1", port: String(server.port), host: null });
+      else expect(seen).toEqual({ name: "localhost", port: String(server.port), host: `localhost:${server.port}` });
     });
 
     it("takes REMOTE_ADDR and REMOTE_PORT from the runtime's second handler argument", async () => {
