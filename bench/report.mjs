@@ -33,6 +33,8 @@ function withRange(stats, format) {
 }
 
 const times = (stats) => withRange(stats, (value) => `${value.toFixed(2)}×`);
+/** A row's ratio to its baseline with the range; just 1.00× for the baseline itself. */
+const ratioCell = (group, row, metric) => (baselineOf(group, row) === row ? "1.00×" : times(ratioRange(group, row, metric)));
 
 function baselineLabel(group) {
   if (group.baseline === "per-row") return group.baselineLabel ?? "vs own baseline";
@@ -59,7 +61,7 @@ function table(group) {
     const range = value.n > 1 ? `${formatNumber(value.min)}–${formatNumber(value.max)}` : "";
     const own = row.baseline !== undefined && row.baseline !== group.baseline && group.baseline !== "per-row" ? baselineOf(group, row) : undefined;
     const against = own === undefined ? "" : ` vs ${cell(own.label)}`;
-    const speed = `${times(ratioRange(group, row))}${against}`;
+    const speed = `${ratioCell(group, row, "value")}${against}`;
     if (throughput) {
       const failedRequests = (row.errors ?? 0) + (row.non2xx ?? 0);
       const errors = failedRequests > 0 ? ` (${row.errors} socket errors${row.timeouts ? `, ${row.timeouts} timeouts` : ""}, ${row.non2xx} non-2xx)` : "";
@@ -75,7 +77,7 @@ function table(group) {
         withRange(p99, (v) => v.toFixed(2)),
         ...(group.overload ? [fixed(row.latency?.max)] : []),
         withRange(cpu, (v) => v.toFixed(1)),
-        `${times(ratioRange(group, row, "cpuUs"))}${against}`,
+        `${ratioCell(group, row, "cpuUs")}${against}`,
         mb(row.rss?.idleKb),
         mb(row.rss?.loadKb),
       ];

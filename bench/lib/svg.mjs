@@ -32,9 +32,9 @@ const METRICS = {
 export function barChart(group, { metric = "value" } = {}) {
   const spec = METRICS[metric];
   if (spec === undefined) throw new Error(`no chart for metric ${metric}; use one of ${Object.keys(METRICS).join(", ")}`);
-  const width = 820;
-  const labelWidth = 320;
-  const barArea = 380;
+  const width = 920;
+  const labelWidth = 300;
+  const barArea = 420;
   const rowHeight = 24;
   const top = 48;
   const rows = group.rows;
