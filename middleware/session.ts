@@ -203,7 +203,9 @@ async function replaceExisting(store: Store, id: string, value: StoredSession, t
  * AES-256-GCM with `encrypt: true`) holding its own issue and expiry times; with `store`, the cookie
  * holds only a random 256-bit id and the values live in the store, expiring after `maxAge` idle
  * seconds and refreshed on every use. A store that fails gives a 503. Bad cookies (tampered,
- * truncated, expired, from the future, oversized) simply start a new session.
+ * truncated, expired, from the future, oversized) simply start a new session. Logout
+ * (`session.destroy()`) is final: a store session is deleted and a request of it still in flight cannot
+ * write it back; a cookie session's id is revoked in `revocations`, so a copy of the cookie is refused.
  *
  * @example
  * ```ts

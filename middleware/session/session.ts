@@ -96,8 +96,9 @@ export class Session {
   }
 
   /**
-   * Ends the session: server state is deleted and the cookie is cleared. Call it on logout. Values set
-   * afterwards (a "logged out" flash) go into a brand-new session with a new id.
+   * Ends the session for good: server state is deleted (a cookie session's id is revoked) and the cookie
+   * is cleared; a request of this session still in flight cannot bring it back. Call it on logout. Values
+   * set afterwards (a "logged out" flash) go into a brand-new session with a new id.
    */
   destroy(): void {
     this.#destroyed = true;

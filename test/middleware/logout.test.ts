@@ -100,5 +100,4 @@ describe("login rotates the CSRF token (issue 12 item 11)", () => {
     expect(fresh).not.toBe(anonymousToken);
     expect((await request(app, "POST", "/logout", { headers: jar.headers(), form: { _csrf: fresh } })).status).toBe(303);
   });
-
 });
