@@ -1,4 +1,5 @@
 /** What a runtime knows about a connection besides the Request: the client's and the server's addresses. @module */
+import type { Env } from "../contract.js";
 
 /**
  * What a runtime passes as a Fetch handler's second argument, or plain strings. Deno.serve passes
@@ -59,4 +60,19 @@ export function connectionOf(request: Request, info: ConnectionInfo | undefined)
   const local = info.localAddr ?? info.hostname;
   const localPort = info.localPort ?? (info.port === undefined ? undefined : String(info.port));
   return { remoteAddr, remotePort, serverName: local === undefined || local === "" ? undefined : bracketed(local), serverPort: localPort };
+}
+
+/** The Request's URL; Bun gives a request without Host a bare path, resolved against the server's address. */
+export function urlOf(request: Request, connection: Connection): URL {
+  const raw = request.url;
+  if (raw.charCodeAt(0) !== 47) return new URL(raw);
+  const port = connection.serverPort !== undefined ? `:${connection.serverPort}` : "";
+  return new URL(raw, `http://${connection.serverName ?? "localhost"}${port}`);
+}
+
+/** A request without Host (HTTP/1.0) on a server whose address is known: SERVER_NAME/PORT are that address and there is no HTTP_HOST, as on every tsgi server. */
+export function applyNoHost(env: Env, connection: Connection): void {
+  env.SERVER_NAME = connection.serverName as string;
+  if (connection.serverPort !== undefined) env.SERVER_PORT = connection.serverPort;
+  delete (env as { HTTP_HOST?: string }).HTTP_HOST;
 }

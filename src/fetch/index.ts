@@ -37,8 +37,21 @@
  * `tsgi.signal`. It is harmless here; `deno run --unstable-no-legacy-abort` silences it (and Deno then
  * stops the late abort itself). The tests run Deno both ways.
  *
- * Pass the runtime's second handler argument through and `REMOTE_ADDR`/`REMOTE_PORT` are the
- * client's: Deno's `info.remoteAddr`, Bun's `server.requestIP(request)`. Without it they are empty.
+ * ## The connection: pass the runtime's second argument
+ *
+ * Pass the runtime's second handler argument through (`Deno.serve(opts, handler)` and
+ * `Bun.serve({ fetch: handler })` do) and `REMOTE_ADDR`/`REMOTE_PORT` are the client's: Deno's
+ * `info.remoteAddr`, Bun's `server.requestIP(request)`. Without it they are empty. On node:http (for
+ * example @hono/node-server) pass `{ remoteAddr, remotePort, localAddr, localPort }` from the socket.
+ *
+ * A request without Host (HTTP/1.0) gets SERVER_NAME/SERVER_PORT from the server's own address and no
+ * HTTP_HOST, as on every tsgi server, when the bridge knows that address: Bun's server says it, and
+ * `localAddr`/`localPort` do. Deno's info does not: Deno makes the URL `http://localhost:PORT/...`,
+ * so there SERVER_NAME is `localhost` and HTTP_HOST is `localhost:PORT`. Bun gives such a request a
+ * bare path as its URL, which the bridge resolves against the server's address.
+ *
+ * Whole string bodies are handed to the Response as UTF-8 bytes, so no runtime adds a content-type
+ * of its own and a node:http adapter sends Latin-1 header values as one byte each.
  *
  * ## `fromFetchHandler`: the Request's URL
  *

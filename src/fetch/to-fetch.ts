@@ -1,11 +1,11 @@
 /** A tsgi app as a Fetch handler `(Request) => Promise<Response>`. @module */
-import type { App, Env, LogSink } from "../contract.js";
+import type { App, LogSink } from "../contract.js";
 import { EMPTY_INPUT, RequestInput } from "../gateway/body.js";
 import { invoke } from "../gateway/invoke.js";
 import { planReply } from "../gateway/reply-plan.js";
 import { envFromUrl } from "../gateway/url-env.js";
 import { BridgeAbort } from "./bridge-abort.js";
-import { connectionOf, type Connection, type ConnectionInfo } from "./connection-info.js";
+import { applyNoHost, connectionOf, urlOf, type ConnectionInfo } from "./connection-info.js";
 import { planResponse } from "./response-sink.js";
 import { streamToIterable } from "./streams.js";
 
@@ -19,21 +19,6 @@ export interface ToFetchOptions {
   log?: LogSink;
   /** Show stacks of server errors to clients. Never in production. */
   development?: boolean;
-}
-
-/** The Request's URL; Bun gives a request without Host a bare path, resolved against the server's address. */
-function urlOf(request: Request, connection: Connection): URL {
-  const raw = request.url;
-  if (raw.charCodeAt(0) !== 47) return new URL(raw);
-  const port = connection.serverPort !== undefined ? `:${connection.serverPort}` : "";
-  return new URL(raw, `http://${connection.serverName ?? "localhost"}${port}`);
-}
-
-/** A request without Host (HTTP/1.0) on a server whose address is known: SERVER_NAME/PORT are that address and there is no HTTP_HOST, as on every tsgi server. */
-function withoutHost(env: Env, connection: Connection): void {
-  env.SERVER_NAME = connection.serverName as string;
-  if (connection.serverPort !== undefined) env.SERVER_PORT = connection.serverPort;
-  delete (env as { HTTP_HOST?: string }).HTTP_HOST;
 }
 
 const consoleSink: LogSink = { write: (message) => console.error(message.replace(/\n$/, "")) };
@@ -51,7 +36,9 @@ const consoleSink: LogSink = { write: (message) => console.error(message.replace
  *   complete (the client went away, the runtime shut down), never after a completed reply — Deno
  *   aborts `request.signal` after every response it sent.
  * - Pass the runtime's second handler argument on and REMOTE_ADDR/REMOTE_PORT are the client's
- *   (Deno's `info.remoteAddr`, Bun's `server.requestIP(request)`).
+ *   (Deno's `info.remoteAddr`, Bun's `server.requestIP(request)`); with the server's own address
+ *   (Bun's server, or `localAddr`/`localPort`) a request without Host gets SERVER_NAME/PORT from it
+ *   and no HTTP_HOST, as on every tsgi server.
  *
  * @example
  * ```ts
@@ -79,7 +66,7 @@ export function toFetchHandler(app: App, options: ToFetchOptions = {}): (request
       remoteAddr: connection.remoteAddr,
       ...(connection.remotePort !== undefined ? { remotePort: connection.remotePort } : {}),
     });
-    if (connection.serverName !== undefined && !request.headers.has("host")) withoutHost(env, connection);
+    if (connection.serverName !== undefined && !request.headers.has("host")) applyNoHost(env, connection);
     const reply = await invoke(app, env, log, development);
     return planResponse(planReply(reply, env.REQUEST_METHOD, development), env, log, development, () => abort.complete());
   };
