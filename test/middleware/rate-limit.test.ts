@@ -1,5 +1,6 @@
 // Rate limiting (issue 12 item 8): a sliding window per key, in memory or in a real redis-server shared by
 // several limiters (processes), and formLogin throttling guesses by default with 429 + Retry-After.
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import type { App } from "tsgi";
@@ -36,6 +37,26 @@ describe("rateLimiter", () => {
     expect((await limiter.hit("k")).allowed).toBe(false);
     clock.advance(60_000);
     expect((await limiter.hit("k")).allowed).toBe(true);
+  });
+
+  it("never lies in Retry-After: after waiting it out, the next hit is allowed (property)", async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 120 }), fc.array(fc.integer({ min: 0, max: 5000 }), { minLength: 1, maxLength: 60 }),
+      async (limit, windowSeconds, gaps) => {
+        const windowMs = windowSeconds * 1000;
+        const clock = manualClock(Date.UTC(2026, 0, 1) + 123);
+        const limiter = rateLimiter({ limit, windowMs, now: clock.now });
+        for (const gap of gaps) {
+          clock.advance(gap);
+          const decision = await limiter.hit("k");
+          if (decision.allowed) continue;
+          expect(decision.retryAfter).toBeGreaterThanOrEqual(1);
+          expect(decision.retryAfter * 1000).toBeLessThanOrEqual(2 * windowMs + 1000);
+          clock.advance(decision.retryAfter * 1000);
+          expect((await limiter.hit("k")).allowed).toBe(true);
+        }
+      },
+    ), { numRuns: 300 });
   });
 
   it("refuses nonsense limits with a message naming the option", () => {
