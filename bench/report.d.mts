@@ -36,6 +36,7 @@ export interface Results {
 export const HEADLINES: Array<{ group: string; row: string; against: string; what: string; metric?: string; target?: [string, number]; cpu?: boolean; cpuTarget?: [string, number] }>;
 export function ratio(group: ResultGroup, row: ResultRow, metric?: "value" | "cpuUs"): number | undefined;
 export function ratioRange(group: ResultGroup, row: ResultRow, metric?: "value" | "cpuUs"): Summary | undefined;
+export function overloadSummary(group: ResultGroup): string;
 export function chartsOf(group: ResultGroup): Array<{ metric: string; file: string }>;
 export function markdown(report: Results): string;
 export function renderReport(report: Results, root: string): string[];

@@ -124,8 +124,6 @@ export const HEADLINES = [
   { group: "nginx-hello", row: "tsgi-fastcgi", against: "php-fpm", what: "behind nginx: tsgi FastCGI vs php-fpm", cpu: true },
   { group: "pool-scale", row: "tsgi-pool-2", against: "node-cluster-2", what: "tsgi pool vs node:cluster, 2 workers", cpu: true },
   { group: "pool-scale", row: "tsgi-pool-1", against: "node-cluster-1", what: "tsgi pool vs node:cluster, 1 worker", cpu: true },
-  { group: "pool-overload", row: "tsgi-pool", against: "node-cluster", what: "past saturation: tsgi pool vs node:cluster, req/s", cpu: true },
-  { group: "pool-overload", row: "tsgi-pool", against: "node-cluster", what: "past saturation: tsgi pool vs node:cluster, p99 latency", metric: "p99" },
   { group: "cgi-direct", row: "tsgi-sum", against: "node-e-0", what: "CGI: the sum example vs `node -e 0`, time per request", target: ["<=", 1.5] },
   { group: "cgi-direct", row: "tsgi-sum", against: "hono-sum", what: "CGI: the sum example vs the same app on hono, time per request" },
   { group: "router", row: "tsgi-1000", against: "tsgi-10", what: "tsgi router: 1000 routes vs 10, lookup time" },
@@ -173,6 +171,23 @@ function headlines(report) {
   ].join("\n");
 }
 
+/**
+ * What happened past saturation, row by row: whether every request was answered (no socket error,
+ * timeout or non-2xx answer in any round), p99 (median of rounds) and the slowest request.
+ */
+export function overloadSummary(group) {
+  return group.rows.map((row) => {
+    if (row.status !== "ok") return `- ${row.label}: not measured (${String(row.reason ?? row.status).split("\n")[0].slice(0, 160)}).`;
+    const failed = (row.errors ?? 0) + (row.non2xx ?? 0);
+    const answered = failed === 0
+      ? `every request answered (${(row.requests ?? 0).toLocaleString("en-US")} in all rounds, none failed)`
+      : `**${failed.toLocaleString("en-US")} requests failed** (${row.errors} socket errors of which ${row.timeouts ?? 0} timeouts, ${row.non2xx} non-2xx) of ${(row.requests ?? 0).toLocaleString("en-US")}`;
+    const p99 = metricStats(row, "p99");
+    const latency = p99 === undefined ? "" : `; p99 ${withRange(p99, (v) => formatNumber(v))} ms, slowest ${row.latency?.max === undefined ? "?" : formatNumber(row.latency.max)} ms`;
+    return `- ${row.tsgi ? `**${row.label}**` : row.label}: ${answered}${latency}.`;
+  }).join("\n");
+}
+
 function machineSection(meta) {
   const tools = Object.entries(meta.tools ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${v}`).join(", ");
   const peers = Object.entries(meta.peers ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${v}`).join(", ");
@@ -202,6 +217,7 @@ export function markdown(report) {
     ...chartsOf(group).flatMap(({ metric, file }) => [`![${group.title}${metric === "value" ? "" : `: ${metric}`}](benchmarks/${file})`, ""]),
     table(group),
     "",
+    ...(group.overload ? [overloadSummary(group), ""] : []),
   ].join("\n"));
   return [
     "# Benchmarks",
@@ -227,6 +243,7 @@ export function markdown(report) {
     "",
     headlines(report),
     "",
+    ...report.groups.filter((group) => group.overload).flatMap((group) => [`${group.title}:`, "", overloadSummary(group), ""]),
     ...sections,
   ].join("\n").replace(/\n{3,}/g, "\n\n");
 }

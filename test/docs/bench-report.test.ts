@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { barChart, formatNumber } from "../../bench/lib/svg.mjs";
 import { parseWrk } from "../../bench/lib/wrk.mjs";
-import { chartsOf, markdown, ratio, ratioRange, type Results } from "../../bench/report.mjs";
+import { chartsOf, markdown, overloadSummary, ratio, ratioRange, type Results } from "../../bench/report.mjs";
 import { tsgiExport } from "../../bench/scenarios/apps/tsgi.mjs";
 
 const rounds = (values: number[], cpu: number[], p99: number[], loadKb: number[]) =>
@@ -138,6 +138,23 @@ describe("bench: the report", () => {
     expect(page).toContain("Machine: load average 0.50 before; other processes 0.03 cores before; 0.02 cores (at most 0.06) during the rounds. Rounds agree: the widest ratio range is 4 % of its median.");
     expect(page).toContain("**Machine busy: ratios rough** (the ratio tsgi framework vs node:http (raw) moved 53 % across rounds (limit 15 %); other processes used 0.70 cores during the rounds (limit 0.25)).");
     expect(page).toMatch(/\| tsgi framework vs fastify, param route \| > 1\.00× \| \*\*1\.20×\*\* \(0\.60–1\.24\):.*\| met; machine busy: ratios rough \|$/m);
+  });
+
+  it("says past saturation whether every request was answered, with p99 and the slowest request", () => {
+    const overload = {
+      id: "pool-overload", family: "pool", title: "Past saturation", unit: "req/s", higherIsBetter: true, baseline: "node-cluster", overload: true,
+      rows: [
+        { id: "tsgi-pool", label: "tsgi pool", tsgi: true, status: "ok" as const, errors: 0, timeouts: 0, non2xx: 0, requests: 90_000, latency: { max: 812 }, rounds: [{ value: 1, latency: { p99: 40 } }, { value: 1, latency: { p99: 44 } }] },
+        { id: "node-cluster", label: "node:cluster", tsgi: false, status: "ok" as const, errors: 12, timeouts: 10, non2xx: 1, requests: 80_000, latency: { max: 4000 }, rounds: [{ value: 1, latency: { p99: 3900 } }] },
+      ],
+    };
+    expect(overloadSummary(overload)).toBe([
+      "- **tsgi pool**: every request answered (90,000 in all rounds, none failed); p99 42.0 (40.0–44.0) ms, slowest 812 ms.",
+      "- node:cluster: **13 requests failed** (12 socket errors of which 10 timeouts, 1 non-2xx) of 80,000; p99 3,900 ms, slowest 4,000 ms.",
+    ].join("\n"));
+    const page = markdown({ ...results, groups: [overload] });
+    expect(page.indexOf("- **tsgi pool**: every request answered")).toBeLessThan(page.indexOf("## Past saturation"));
+    expect(page).toContain("| server | req/s (median) | lowest–highest round | vs node:cluster | p50 ms | p99 ms | max ms |");
   });
 
   it("says why a row has no number, in one line", () => {
