@@ -5,6 +5,8 @@
 //                      [--warmup N] [--connections N] [--workers N] [--overload-connections N]
 //                      [--overload-timeout N] [--out FILE] [--no-report] [--plan]
 //
+// Defaults: 6 rounds of 3 s per row, 2 s warm-up, 50 connections, pool groups up to the cores, 1000
+// connections past saturation; --quick: 2 rounds of 1 s, 1 s warm-up.
 // Families: http, nginx, cgi, pool, router. Groups (a family's tables): http-hello, http-param,
 // http-routes100, nginx-hello, cgi-direct, cgi-lighttpd, pool-scale, pool-overload, router.
 // --rows keeps only the rows with these ids (plus each group's baseline), e.g. to re-run one
