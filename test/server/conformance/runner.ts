@@ -19,6 +19,8 @@ export interface RunningPath {
    * the pool's master). Undefined where no long-lived tsgi server runs (CGI: a process per request).
    */
   close?: () => Promise<void>;
+  /** A second close() means "stop now" (the pool: a second SIGTERM stops at once, docs/servers/pool.md), so a request in flight may be cut. */
+  secondCloseStopsAtOnce?: boolean;
   /** Stops everything the runner started; safe after close(). */
   stop(): Promise<void>;
 }

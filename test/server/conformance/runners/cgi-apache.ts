@@ -7,7 +7,7 @@ import type { Runner } from "../runner.js";
 
 const runner: Runner = {
   name: "CGI under Apache (prefork, mod_cgi)",
-  binaries: ["apache2", "setsid"],
+  binaries: ["apache2"],
   added: [],
   signalsTruncation: false,
   reframes: true,

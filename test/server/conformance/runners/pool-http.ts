@@ -22,6 +22,7 @@ const runner: Runner = {
         closing ??= pool.exited.then(() => undefined);
         await closing;
       },
+      secondCloseStopsAtOnce: true,
       stop: () => pool.stop(),
     };
   },
