@@ -106,22 +106,30 @@ function collect(app: App, prefix: string, namePrefix: string, out: Collected[],
   }
 }
 
-/** Moves `$defs` and self references into components so every `$ref` resolves from the document root. */
-function place(schema: JsonSchema, name: string, components: Record<string, JsonSchema>): JsonSchema {
+/**
+ * Moves `$defs` and self references into components so every `$ref` resolves from the document root.
+ * A zod `.meta({ id })` definition is named by its id in responses and `${id}Input` in requests (the
+ * input and output forms of one schema differ, e.g. in defaults and `additionalProperties`).
+ */
+function place(schema: JsonSchema, name: string, components: Record<string, JsonSchema>, input: boolean): JsonSchema {
   const text = JSON.stringify(schema);
   if (!text.includes('"$ref"')) return schema;
   const defs = (schema.$defs ?? {}) as Record<string, JsonSchema>;
   const rest: JsonSchema = { ...schema };
   delete rest.$defs;
+  const defName = (key: string): string => (input ? `${key}Input` : key);
   const rename = (json: JsonSchema): JsonSchema => JSON.parse(JSON.stringify(json)
     .replaceAll('"$ref":"#"', `"$ref":"#/components/schemas/${name}"`)
-    .replace(/"\$ref":"#\/\$defs\/([^"]+)"/g, '"$ref":"#/components/schemas/$1"')) as JsonSchema;
+    .replace(/"\$ref":"#\/\$defs\/([^"]+)"/g, (_all, key: string) => `"$ref":"#/components/schemas/${defName(key)}"`)) as JsonSchema;
   for (const [key, def] of Object.entries(defs)) {
-    if (components[key] !== undefined && JSON.stringify(components[key]) !== JSON.stringify(rename(def))) {
+    const renamed = rename(def);
+    const existing = components[defName(key)];
+    if (existing !== undefined && JSON.stringify(existing) !== JSON.stringify(renamed)) {
       throw new TypeError(`OpenAPI: two different schemas are both named "${key}" (zod .meta({ id })); give them distinct ids`);
     }
-    components[key] = rename(def);
+    components[defName(key)] = renamed;
   }
+  if (rest.$ref !== undefined && Object.keys(rest).length === 1) return rename(rest);
   components[name] = rename(rest);
   return { $ref: `#/components/schemas/${name}` };
 }
@@ -185,7 +193,7 @@ export function openApiDocument(app: App, options: OpenApiOptions, skip?: Route)
       if (routeOptions.summary !== undefined) operation.summary = routeOptions.summary;
       if (routeOptions.tags !== undefined) operation.tags = [...routeOptions.tags];
       if (json.body !== undefined) {
-        const schema = place(json.body, `${componentName}_body`, schemas);
+        const schema = place(json.body, `${componentName}_body`, schemas, true);
         operation.requestBody = {
           required: true,
           content: { "application/json": { schema }, "application/x-www-form-urlencoded": { schema }, "multipart/form-data": { schema } },
@@ -194,7 +202,7 @@ export function openApiDocument(app: App, options: OpenApiOptions, skip?: Route)
       const responses: Record<string, unknown> = {};
       responses[route.method === "POST" ? "2XX" : "200"] = json.response === undefined
         ? { description: "Success" }
-        : { description: "Success", content: { "application/json": { schema: place(json.response, `${componentName}_response`, schemas) } } };
+        : { description: "Success", content: { "application/json": { schema: place(json.response, `${componentName}_response`, schemas, false) } } };
       if (route.validation !== null) responses["400"] = { description: "Invalid input", content: { "application/problem+json": { schema: PROBLEM } } };
       responses.default = { description: "Error", content: { "application/problem+json": { schema: PROBLEM } } };
       operation.responses = responses;
