@@ -75,6 +75,12 @@ export function rateLimiter(options: LimiterOptions): Limiter {
  * The client's address as a rate-limit key: IPv4 as it is, IPv6 by its /64 network (one subscriber
  * usually has a whole /64), IPv4-mapped IPv6 as IPv4. Put `proxyFix()` outside so REMOTE_ADDR is the
  * client's, not the proxy's: otherwise every client shares one key.
+ *
+ * @example
+ * ```ts
+ * clientAddress(env); // "203.0.113.7", or "2001:db8:1:2::/64" for any address in that /64
+ * rateLimit({ limit: 20, windowMs: 60_000, key: (env) => `${clientAddress(env)} ${env.PATH_INFO}` })
+ * ```
  */
 export function clientAddress(env: Env): string {
   const address = env.REMOTE_ADDR;
@@ -88,7 +94,15 @@ export function clientAddress(env: Env): string {
   return groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, "")).join(":") + "::/64";
 }
 
-/** A `429 Too Many Requests` reply with `Retry-After`. */
+/**
+ * A `429 Too Many Requests` reply with `Retry-After`.
+ *
+ * @example
+ * ```ts
+ * const { allowed, retryAfter } = await limiter.hit(key);
+ * if (!allowed) return tooManyRequests(retryAfter, "too many password resets");
+ * ```
+ */
 export function tooManyRequests(retryAfter: number, message = "too many requests"): Reply {
   return {
     status: 429,
@@ -97,7 +111,14 @@ export function tooManyRequests(retryAfter: number, message = "too many requests
   };
 }
 
-/** A `503 Service Unavailable` reply with `Retry-After: 5`, for when the counter store fails. */
+/**
+ * A `503 Service Unavailable` reply with `Retry-After: 5`, for when the counter store fails.
+ *
+ * @example
+ * ```ts
+ * return unavailable("the rate limit store is unavailable"); // body: "...; try again shortly"
+ * ```
+ */
 export function unavailable(message: string): Reply {
   return { status: 503, headers: [["content-type", "text/plain; charset=utf-8"], ["retry-after", "5"], ["cache-control", "no-store"]], body: `${message}; try again shortly\n` };
 }
