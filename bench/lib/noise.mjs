@@ -22,8 +22,9 @@ export function machineBusyTicks(text = HAVE_PROC ? readFileSync("/proc/stat", "
 }
 
 /**
- * Clock ticks this bench has used so far: every process in its tree (servers, nginx, a running wrk)
- * plus the children it has already reaped (a finished wrk, through cutime/cstime of this process).
+ * Clock ticks this bench has used so far: every process in its tree (servers, nginx, a running wrk),
+ * each with the children it has already reaped (cutime/cstime: a finished wrk, a router process, the
+ * CGI processes lighttpd ran).
  */
 export function benchTicks() {
   if (!HAVE_PROC) return undefined;
@@ -31,8 +32,7 @@ export function benchTicks() {
   for (const pid of processTree(process.pid)) {
     try {
       const fields = statFields(pid);
-      ticks += Number(fields[11]) + Number(fields[12]);
-      if (pid === process.pid) ticks += Number(fields[13]) + Number(fields[14]);
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     } catch { /* gone */ }
   }
   return ticks;
