@@ -97,8 +97,8 @@ export interface SeenReply {
   body: string;
 }
 
-/** A request (GET unless `method` says) on a fresh connection; the whole reply. */
-export function get(port: number, path: string, method = "GET", timeoutMs = 5_000): Promise<SeenReply> {
+/** A request (GET unless `method` says, with `body` if given) on a fresh connection; the whole reply. */
+export function get(port: number, path: string, method = "GET", body?: string, timeoutMs = 5_000): Promise<SeenReply> {
   return new Promise((done, fail) => {
     const req = httpRequest({ host: "127.0.0.1", port, path, method, agent: false, timeout: timeoutMs }, (res) => {
       let body = "";
@@ -108,7 +108,7 @@ export function get(port: number, path: string, method = "GET", timeoutMs = 5_00
     });
     req.on("timeout", () => req.destroy(new Error(`no reply to ${path} within ${timeoutMs} ms`)));
     req.on("error", fail);
-    req.end();
+    req.end(body);
   });
 }
 

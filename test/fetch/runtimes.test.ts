@@ -45,6 +45,10 @@ for (const { name, flags } of RUNTIMES) {
       expect(reply.body).toBe("");
     });
 
+    it("passes a request body in as tsgi.input", async () => {
+      expect(await get(server.port, "/echo", "POST", "payload \u00e9")).toMatchObject({ status: 200, body: "POST 10 payload \u00c3\u00a9" });
+    });
+
     it("sends a Latin-1 header value as one byte per character, as every tsgi server does", async () => {
       const reply = await get(server.port, "/latin1-header");
       expect(reply.status).toBe(200);
