@@ -22,7 +22,7 @@ import { systemClock } from "./clock.js";
 import { clusterSpawner } from "./cluster-spawner.js";
 import { controlName, removeStaleSocket, runtimeDir, startControl, type ControlServer } from "./control.js";
 import { PoolMaster, type PoolEvent, type PoolSignal, type StopResult } from "./master.js";
-import { beatInterval, masterSettings, serverOptionsOf, type PoolOptions, type WorkerConfig } from "./options.js";
+import { beatInterval, masterSettings, memoryCeiling, serverOptionsOf, type PoolOptions, type WorkerConfig } from "./options.js";
 import { EventQueue } from "./queue.js";
 import type { PoolStatus } from "./status.js";
 
@@ -91,7 +91,7 @@ export async function servePool(options: PoolOptions): Promise<PoolHandle> {
 
   const base = {
     spec: options.spec, cwd, server: kind, bind: target, beatMs: beatInterval(settings),
-    timeoutMs: settings.timeoutMs, statusPath: options.statusPath, serverOptions,
+    timeoutMs: settings.timeoutMs, maxMemoryBytes: memoryCeiling(options), statusPath: options.statusPath, serverOptions,
   };
   const configFor = (spec: { id: number; generation: number; maxRequests: number | undefined }): WorkerConfig => ({ ...base, ...spec });
 

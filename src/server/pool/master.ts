@@ -57,7 +57,7 @@ export interface MasterSettings {
   maxRequests: number | undefined;
   /** Up to this many more requests, drawn per worker, so workers do not all recycle at once. */
   maxRequestsJitter: number;
-  /** Per-request timeout; with `recoverMs`, how long a request may stay unsettled before its worker is replaced. */
+  /** Per-request timeout (default 30 s, undefined: none); with `recoverMs`, how long a request may stay unsettled before its worker is replaced. */
   timeoutMs: number | undefined;
   recoverMs: number;
   /** SIGQUIT: how long workers get to exit before SIGKILL. */
@@ -77,7 +77,7 @@ export const DEFAULT_SETTINGS: MasterSettings = {
   backoffMaxMs: 10_000,
   maxRequests: undefined,
   maxRequestsJitter: 0,
-  timeoutMs: undefined,
+  timeoutMs: 30_000,
   recoverMs: 5_000,
   quitMs: 2_000,
   killMarginMs: 5_000,
@@ -121,6 +121,8 @@ interface Worker {
   dismissed: boolean;
   /** True when it was killed for missing heartbeats or a stuck request (already counted as a restart). */
   condemned: boolean;
+  /** Resident memory in bytes, as of the last heartbeat. */
+  rss: number | undefined;
 }
 
 /** The master's phase. */
@@ -150,6 +152,8 @@ export class PoolMaster {
   #crashTimes: number[] = [];
   #nextSpawnAt = 0;
   #reloadBlocked: number | undefined;
+  /** A SIGHUP arrived during a reload: one more reload starts when this one ends. */
+  #reloadPending = false;
   #stopDeadline = 0;
   #stopKilled = false;
   #restarts = 0;
@@ -200,6 +204,7 @@ export class PoolMaster {
       inFlight: w.inFlight,
       uptimeMs: Math.round(now - w.spawnedAt),
       lastBeatMs: Math.round(now - w.lastBeatAt),
+      ...(w.rss === undefined ? {} : { rssBytes: w.rss }),
       ...(w.retire === undefined ? {} : { retiring: w.retire }),
     }));
     const describe = this.#deps.describe ?? { pid: 0, app: "", server: "", url: "" };
@@ -239,9 +244,12 @@ export class PoolMaster {
     switch (signal) {
       case "SIGHUP":
         if (stopping) return;
-        this.#generation++;
-        this.#reloadBlocked = undefined;
-        this.#log(`SIGHUP: reloading, generation ${this.#generation} replaces the running workers one by one once each is ready`);
+        if (this.#reloading()) {
+          if (!this.#reloadPending) this.#log(`SIGHUP during the reload to generation ${this.#generation}: one more reload follows when it ends (further SIGHUPs until then join that one)`);
+          this.#reloadPending = true;
+          return;
+        }
+        this.#startReload("SIGHUP");
         return;
       case "SIGTTIN":
         if (stopping) return;
@@ -275,6 +283,22 @@ export class PoolMaster {
     }
   }
 
+  #startReload(why: string): void {
+    this.#generation++;
+    this.#reloadBlocked = undefined;
+    this.#reloadPending = false;
+    this.#log(`${why}: reloading, generation ${this.#generation} replaces the running workers one by one once each is ready`);
+  }
+
+  /** True while a worker boots or an older generation still serves (and the reload is not blocked by a boot failure). */
+  #reloading(): boolean {
+    for (const w of this.#workers.values()) {
+      if (w.state === "booting") return true;
+      if (w.state === "ready" && w.generation < this.#generation && this.#reloadBlocked !== this.#generation) return true;
+    }
+    return false;
+  }
+
   #beginStop(phase: "draining" | "quitting", withinMs: number): void {
     this.#phase = phase;
     this.#stopDeadline = this.#deps.clock.now() + withinMs;
@@ -291,6 +315,8 @@ export class PoolMaster {
   }
 
   #drain(w: Worker, reason: string): void {
+    // A worker still booting may not listen for messages yet: a signal cannot be lost (its handler, or the default, ends it).
+    if (w.state === "booting") w.handle.kill("SIGTERM");
     w.state = "draining";
     w.dismissed = true;
     w.retire ??= reason;
@@ -312,6 +338,8 @@ export class PoolMaster {
     const now = this.#deps.clock.now();
     switch (message.tsgi) {
       case "ready":
+        // A worker told to stop while it booted may have missed the message: tell it again.
+        if (w.state === "draining") w.handle.send({ tsgi: "stop", graceMs: this.settings.graceMs });
         if (w.state !== "booting") return;
         w.state = "ready";
         w.lastBeatAt = now;
@@ -325,6 +353,7 @@ export class PoolMaster {
         w.lastBeatAt = now;
         w.served = message.served;
         w.inFlight = message.inFlight;
+        if (message.rss !== undefined) w.rss = message.rss;
         if (this.settings.timeoutMs !== undefined && w.state === "ready" && w.retire === undefined
           && message.oldestMs > this.settings.timeoutMs + this.settings.recoverMs) {
           this.#restarts++;
@@ -336,7 +365,7 @@ export class PoolMaster {
         if (w.retire !== undefined || w.state !== "ready") return;
         if (message.reason === "stuck") this.#restarts++;
         w.retire = message.reason;
-        this.#log(`${this.#name(w)} asks to be replaced (${message.reason})`);
+        this.#log(`${this.#name(w)} asks to be replaced (${message.reason}${message.detail === undefined ? "" : `: ${message.detail}`})`);
         return;
       case "status?":
         w.handle.send({ tsgi: "status", requestId: message.requestId, status: this.status() });
@@ -432,7 +461,7 @@ export class PoolMaster {
     const handle = this.#deps.spawner.spawn({ id, generation: this.#generation, maxRequests: maxRequests === undefined ? undefined : maxRequests + jitter });
     this.#workers.set(id, {
       id, handle, generation: this.#generation, state: "booting", spawnedAt: now, lastBeatAt: now, served: 0, inFlight: 0,
-      retire: undefined, killAt: undefined, bootError: undefined, dismissed: false, condemned: false,
+      retire: undefined, killAt: undefined, bootError: undefined, dismissed: false, condemned: false, rss: undefined,
     });
   }
 
@@ -446,6 +475,7 @@ export class PoolMaster {
       if (this.#workers.size === 0) this.#finish();
       return;
     }
+    if (this.#reloadPending && !this.#reloading()) this.#startReload("the SIGHUP that came during the last reload");
     const now = this.#deps.clock.now();
     const serving = (): Worker[] => [...this.#workers.values()].filter((w) => w.state === "ready");
     const ready = serving();

@@ -24,7 +24,10 @@ export interface PoolOptions {
   scriptName?: string;
   /** How long draining workers finish in-flight requests (default 30 s). */
   graceMs?: number;
-  /** Per-request timeout: the request's `tsgi.signal` fires and the client gets a 504. Default: none. */
+  /**
+   * Per-request timeout: the request's `tsgi.signal` fires and the client gets a 504. Default 30 s (gunicorn's
+   * `--timeout`); 0 turns it off (then a request that never settles holds its connection until the client leaves).
+   */
   timeoutMs?: number;
   /** After a timeout, how long a request may stay unsettled before its worker is replaced (default 5 s). */
   recoverMs?: number;
@@ -36,6 +39,11 @@ export interface PoolOptions {
   maxBootFailures?: number;
   /** Recycle each worker after about this many requests (default: never). */
   maxRequests?: number;
+  /**
+   * Recycle a worker gracefully once its resident memory (RSS) passes this many megabytes, checked every
+   * heartbeat (like uWSGI's `reload-on-rss`). Default: off.
+   */
+  maxWorkerMemoryMb?: number;
   /** Add up to this many requests per worker to `maxRequests`, so they do not recycle together (default maxRequests / 10). */
   maxRequestsJitter?: number;
   /** Serve the pool's status at this path (JSON, or HTML for browsers). Default: off. Protect it in front. */
@@ -59,6 +67,8 @@ export interface WorkerConfig {
   beatMs: number;
   maxRequests: number | undefined;
   timeoutMs: number | undefined;
+  /** Recycle past this RSS, in bytes (undefined: never). */
+  maxMemoryBytes: number | undefined;
   statusPath: string | undefined;
   /** Server options as given (development, scriptName, HTTP limits...). */
   serverOptions: Record<string, unknown>;
@@ -69,7 +79,7 @@ export const WORKER_CONFIG_ENV = "TSGI_POOL_WORKER";
 
 const POOL_KEYS = new Set<string>([
   "spec", "cwd", "server", "bind", "workers", "graceMs", "timeoutMs", "recoverMs", "heartbeatTimeoutMs", "bootTimeoutMs",
-  "maxBootFailures", "maxRequests", "maxRequestsJitter", "statusPath", "controlSocket", "log", "signals",
+  "maxBootFailures", "maxRequests", "maxRequestsJitter", "maxWorkerMemoryMb", "statusPath", "controlSocket", "log", "signals",
 ]);
 
 function positive(name: string, value: unknown, allowZero = false): number | undefined {
@@ -95,9 +105,15 @@ export function masterSettings(options: PoolOptions): MasterSettings {
     maxBootFailures: positive("maxBootFailures", options.maxBootFailures) ?? DEFAULT_SETTINGS.maxBootFailures,
     maxRequests,
     maxRequestsJitter: positive("maxRequestsJitter", options.maxRequestsJitter, true) ?? (maxRequests === undefined ? 0 : Math.floor(maxRequests / 10)),
-    timeoutMs: positive("timeoutMs", options.timeoutMs),
+    timeoutMs: options.timeoutMs === 0 ? undefined : positive("timeoutMs", options.timeoutMs) ?? DEFAULT_SETTINGS.timeoutMs,
     recoverMs: positive("recoverMs", options.recoverMs, true) ?? DEFAULT_SETTINGS.recoverMs,
   };
+}
+
+/** The memory ceiling in bytes, checked (undefined: none). */
+export function memoryCeiling(options: PoolOptions): number | undefined {
+  const mb = positive("maxWorkerMemoryMb", options.maxWorkerMemoryMb);
+  return mb === undefined ? undefined : Math.round(mb * 1024 * 1024);
 }
 
 /** How often workers beat: a fifth of the heartbeat timeout, between 100 ms and 1 s. */

@@ -6,7 +6,7 @@
 import type { PoolStatus } from "./status.js";
 
 /** Why a worker asks to be replaced. */
-export type RecycleReason = "max-requests" | "stuck";
+export type RecycleReason = "max-requests" | "memory" | "stuck";
 
 /** Worker → master. */
 export type WorkerMessage =
@@ -15,9 +15,9 @@ export type WorkerMessage =
   /** Loading or the startup hook failed; the worker exits next. */
   | { tsgi: "boot-failed"; error: string }
   /** Sent every heartbeat interval by the worker's main thread: a blocked event loop stops them. */
-  | { tsgi: "beat"; served: number; inFlight: number; oldestMs: number }
-  /** The worker wants a replacement (served its `max-requests`, or a request never settled). */
-  | { tsgi: "recycle"; reason: RecycleReason }
+  | { tsgi: "beat"; served: number; inFlight: number; oldestMs: number; rss?: number }
+  /** The worker wants a replacement (served its `max-requests`, passed its memory ceiling, or a request never settled). */
+  | { tsgi: "recycle"; reason: RecycleReason; detail?: string }
   /** The status path was requested: the master answers with {@link MasterMessage} `status`. */
   | { tsgi: "status?"; requestId: number }
   /**

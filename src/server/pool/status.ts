@@ -17,6 +17,8 @@ export interface WorkerStatus {
   uptimeMs: number;
   /** Milliseconds since the last heartbeat. */
   lastBeatMs: number;
+  /** Resident memory (RSS) in bytes, as of the last heartbeat. */
+  rssBytes?: number;
   /** Why the worker is being replaced, when it is. */
   retiring?: string;
 }

@@ -10,7 +10,7 @@ import { isPlainError } from "../errors.js";
 import { loadService } from "../load.js";
 import { startSocketServer } from "../registry.js";
 import type { RunningServer } from "../types.js";
-import { WORKER_CONFIG_ENV, type PoolServerKind, type WorkerConfig } from "./options.js";
+import { WORKER_CONFIG_ENV, type WorkerConfig } from "./options.js";
 import { isMasterMessage, type MasterMessage, type WorkerMessage } from "./protocol.js";
 import { watchParent } from "./orphan-watch.js";
 import { EventQueue } from "./queue.js";
@@ -21,6 +21,10 @@ type WorkerEvent = MasterMessage | { tsgi: "quit" } | { tsgi: "master-gone" };
 
 function send(message: WorkerMessage): void {
   if (process.connected) process.send?.(message);
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(0);
 }
 
 function describeError(error: unknown): string {
@@ -114,11 +118,17 @@ async function main(config: WorkerConfig): Promise<void> {
   if (stopping !== undefined) return;
   send({ tsgi: "ready" });
   const running = server;
+  const ceiling = config.maxMemoryBytes;
   timers.beat = setInterval(() => {
-    send({ tsgi: "beat", served: running.served, inFlight: running.inFlight, oldestMs: pending.oldestMs(performance.now()) });
-    if (config.maxRequests !== undefined && !recycleAsked && running.served >= config.maxRequests) {
+    const rss = process.memoryUsage.rss();
+    send({ tsgi: "beat", served: running.served, inFlight: running.inFlight, oldestMs: pending.oldestMs(performance.now()), rss });
+    if (recycleAsked) return;
+    if (config.maxRequests !== undefined && running.served >= config.maxRequests) {
       recycleAsked = true;
       send({ tsgi: "recycle", reason: "max-requests" });
+    } else if (ceiling !== undefined && rss > ceiling) {
+      recycleAsked = true;
+      send({ tsgi: "recycle", reason: "memory", detail: `rss ${mb(rss)} MB > ${mb(ceiling)} MB` });
     }
   }, config.beatMs);
   // node:cluster exits a worker whose master disconnected; this covers a worker started by another spawner.

@@ -142,6 +142,56 @@ describe("pool master", () => {
     expect(h.worker(4).spec.generation).toBe(3);
   });
 
+  it("coalesces SIGHUPs that arrive during a reload into one more reload after it", () => {
+    const h = started(2);
+    h.signal("SIGHUP");
+    for (let i = 0; i < 19; i++) h.signal("SIGHUP");
+    expect(h.master.status().generation).toBe(2);
+    expect(h.spawned).toHaveLength(3);
+    h.ready(3);
+    h.ready(4);
+    h.exit(1);
+    h.exit(2);
+    // Generation 2 serves alone: the queued SIGHUP starts generation 3, once.
+    expect(h.master.status().generation).toBe(3);
+    expect(h.spawned).toHaveLength(5);
+    expect(h.worker(5).spec.generation).toBe(3);
+    h.ready(5);
+    h.ready(6);
+    h.exit(3);
+    h.exit(4);
+    expect(h.live()).toEqual([5, 6]);
+    expect(h.spawned).toHaveLength(6);
+    expect(h.master.status()).toMatchObject({ generation: 3, recycled: 4 });
+    expect(h.log.lines.filter((line) => /SIGHUP during the reload/.test(line))).toHaveLength(1);
+  });
+
+  it("a SIGHUP after a failed reload retries at once (it is not queued behind the blocked one)", () => {
+    const h = started(2, { heartbeatTimeoutMs: 60_000 });
+    h.signal("SIGHUP");
+    h.signal("SIGHUP");
+    h.send(3, { tsgi: "boot-failed", error: "Error: bad" });
+    h.exit(3, 3);
+    // The queued SIGHUP follows the failed reload: one more attempt.
+    h.advance(10_000);
+    expect(h.master.status().generation).toBe(3);
+    expect(h.spawned).toHaveLength(4);
+  });
+
+  it("stops a worker that was still booting with a signal, and re-sends stop if it gets ready anyway", () => {
+    const h = started(2, { graceMs: 30_000 });
+    h.signal("SIGHUP");
+    h.signal("SIGTERM");
+    expect(h.worker(3).signals).toEqual(["SIGTERM"]);
+    expect(h.worker(3).sent).toEqual([{ tsgi: "stop", graceMs: 30_000 }]);
+    h.ready(3);
+    expect(h.worker(3).sent).toEqual([{ tsgi: "stop", graceMs: 30_000 }, { tsgi: "stop", graceMs: 30_000 }]);
+    h.exit(1);
+    h.exit(2);
+    h.exit(3, null, "SIGTERM");
+    expect(h.stops).toEqual([{ code: 0, reason: "stopped" }]);
+  });
+
   it("drains on SIGTERM, kills what outlives the grace period, then reports stopped", () => {
     const h = started(2);
     h.signal("SIGTERM");

@@ -13,6 +13,7 @@ import { statusCommand } from "../../../src/server/pool/status-command.js";
 import type { PoolStatus } from "../../../src/server/pool/status.js";
 import { statusHtml, statusText } from "../../../src/server/pool/status.js";
 import { PendingRequests, withStatusPath, withTimeout } from "../../../src/server/pool/worker-app.js";
+import { LAZY_ABORT, LazyAbort, SIGNAL_PROPERTY } from "../../../src/gateway/lazy-abort.js";
 import { tempDir } from "../../support/daemon.js";
 
 const STATUS: PoolStatus = {
@@ -51,10 +52,35 @@ describe("withTimeout", () => {
   it("keeps an app call that never settles as pending, for the heartbeat", async () => {
     let now = 1000;
     const pending = new PendingRequests();
-    const reply = await request(withTimeout(() => new Promise(() => undefined), 10, pending, () => now), "GET", "/hang");
+    const replied = request(withTimeout(() => new Promise(() => undefined), 10, pending, () => now), "GET", "/hang");
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(pending.size).toBe(1);
+    now = 1010;
+    const reply = await replied;
     expect(reply.status).toBe(504);
     now = 1500;
     expect(pending.oldestMs(now)).toBe(500);
+    expect(pending.size).toBe(1);
+  });
+
+  it("answers a synchronous reply as it is, with nothing pending and no timer per request", async () => {
+    const pending = new PendingRequests();
+    const reply = { status: 200, headers: [["content-type", "text/plain"]] as Array<[string, string]>, body: "now" };
+    const app = withTimeout(() => reply, 10, pending);
+    const env = { "tsgi.signal": new AbortController().signal } as unknown as Parameters<App>[0];
+    expect(app(env)).toBe(reply);
+    expect(pending.size).toBe(0);
+  });
+
+  it("fires the server's lazy signal without reading it first", async () => {
+    const abort = new LazyAbort();
+    const env = { REQUEST_METHOD: "GET", SCRIPT_NAME: "", PATH_INFO: "/x", "tsgi.errors": { write: () => undefined }, [LAZY_ABORT]: abort } as unknown as Parameters<App>[0];
+    Object.defineProperty(env, "tsgi.signal", SIGNAL_PROPERTY);
+    const pending = new PendingRequests();
+    const reply = await withTimeout(() => new Promise(() => undefined), 10, pending)(env);
+    expect(reply.status).toBe(504);
+    expect(env["tsgi.signal"].aborted).toBe(true);
+    expect((env["tsgi.signal"].reason as Error).name).toBe("TimeoutError");
   });
 });
 
