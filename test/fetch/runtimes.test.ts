@@ -45,6 +45,14 @@ for (const { name, flags } of RUNTIMES) {
       expect(reply.body).toBe("");
     });
 
+    it("cuts a reply short when its stream fails after it started, logs one line, and goes on serving", async () => {
+      const outcome = await get(server.port, "/fail-midway").catch((error: Error) => error);
+      expect(outcome).toBeInstanceOf(Error);
+      await sleep(50);
+      expect(server.stderr().split("\n").filter((line) => line.includes("/fail-midway"))).toHaveLength(1);
+      expect(await get(server.port, "/whole?id=after-cut")).toMatchObject({ status: 200, body: "whole" });
+    });
+
     it("passes a request body in as tsgi.input", async () => {
       expect(await get(server.port, "/echo", "POST", "payload \u00e9")).toMatchObject({ status: 200, body: "POST 10 payload \u00c3\u00a9" });
     });
