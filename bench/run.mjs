@@ -175,6 +175,8 @@ const report = {
     ...machine(),
     settings,
     families,
+    ...(flags.only === undefined ? {} : { only: selectors }),
+    ...(wantedRows === undefined ? {} : { rows: [...wantedRows] }),
     tools: {
       wrk: version("wrk", ["--version"], /wrk (\S+)/),
       nginx: version("nginx", ["-v"], /nginx\/(\S+)/),
