@@ -149,7 +149,7 @@ function headlines(report) {
     const main = pairedRatio(row, against, metric);
     const a = metricStats(row, metric)?.median;
     const b = metricStats(against, metric)?.median;
-    const unit = metric === "loadKb" ? "RSS" : metric === "p99" ? "ms p99" : group.unit;
+    const unit = metric === "loadKb" ? "peak RSS under load (median of the rounds)" : metric === "p99" ? "ms p99" : group.unit;
     const better = metric === "value" ? (group.higherIsBetter ? "higher is better" : "lower is better") : "lower is better";
     const show = (value) => (metric === "loadKb" ? mb(value) : formatNumber(value));
     const mainText = main === undefined ? "" : `**${main.median.toFixed(2)}×**${main.n > 1 ? ` (${main.min.toFixed(2)}–${main.max.toFixed(2)})` : ""}: ${show(a)} vs ${show(b)} ${unit}; ${better}`;
