@@ -73,7 +73,7 @@ function table(group) {
         `${formatNumber(value.median)}${errors}`,
         range,
         speed,
-        fixed(p50?.median),
+        withRange(p50, (v) => v.toFixed(2)),
         withRange(p99, (v) => v.toFixed(2)),
         ...(group.overload ? [fixed(row.latency?.max)] : []),
         withRange(cpu, (v) => v.toFixed(1)),
