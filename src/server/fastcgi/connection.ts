@@ -22,10 +22,12 @@ export interface ConnectionHost {
   readonly app: App;
   readonly settings: FastCgiSettings;
   readonly log: LogSink;
-  /** Counts a new request in; false when at FCGI_MAX_REQS or shutting down (answer OVERLOADED). */
-  admit(): boolean;
+  /** Counts a new request in; false past the connection's or the server's cap, or while shutting down (answer OVERLOADED). */
+  admit(requestId: number): boolean;
+  /** The request's PARAMS ended: its PARAMS deadline no longer applies. */
+  started(requestId: number): void;
   /** Counts a request out. */
-  release(): void;
+  release(requestId: number): void;
   /** The connection closed. */
   closed(connection: FastCgiConnection): void;
 }
@@ -96,7 +98,7 @@ export class FastCgiConnection implements SessionHandler {
       }
       this.#wakeDrainers();
     });
-    socket.on("end", () => this.#abortAll("the web server closed the connection"));
+    socket.on("end", () => this.#peerEnded());
     socket.on("error", () => undefined);
     socket.on("close", () => this.#onClose());
     socket.setTimeout(settings.idleTimeoutMs, () => this.#idle());
@@ -164,7 +166,7 @@ export class FastCgiConnection implements SessionHandler {
   // ---- SessionHandler ----
 
   begin(requestId: number, role: number, keepConn: boolean): void {
-    if (!this.#host.admit()) {
+    if (!this.#host.admit(requestId)) {
       this.write(encodeEndRequest(requestId, 0, ProtocolStatus.OVERLOADED));
       this.#session.finish(requestId);
       if (!keepConn) this.closeWhenIdle();
@@ -187,6 +189,7 @@ export class FastCgiConnection implements SessionHandler {
     const request = this.#requests.get(requestId);
     if (request === undefined) return;
     request.started = true;
+    this.#host.started(requestId);
     this.#run(request, params);
   }
 
@@ -320,9 +323,29 @@ export class FastCgiConnection implements SessionHandler {
     this.#requests.delete(request.id);
     this.#session.finish(request.id);
     request.body.discard();
-    this.#host.release();
+    this.#host.release(request.id);
     if (!request.keepConn) this.#closeWhenIdle = true;
     if (this.#closeWhenIdle && this.#requests.size === 0) this.#end();
+  }
+
+  /**
+   * The web server closed its side. nginx does that when its client went away, so every request's
+   * `tsgi.signal` fires; but a request sent in full (PARAMS and STDIN ended) still gets the reply its app
+   * produces — a peer that only half-closed reads it — then the connection closes. Requests not sent in
+   * full can never complete and are dropped.
+   */
+  #peerEnded(): void {
+    const reason = "the web server closed the connection";
+    for (const request of [...this.#requests.values()]) {
+      if (request.started && request.body.ended) {
+        request.abort.abort(new Error(reason));
+        continue;
+      }
+      this.#abandon(request, reason);
+      this.#forget(request);
+    }
+    this.#closeWhenIdle = true;
+    if (this.#requests.size === 0) this.#end();
   }
 
   #abortAll(reason: string): void {

@@ -68,7 +68,7 @@ export const serveFastCgi: StartServer<FastCgiServerOptions> = async (app: App, 
   const log = options.log ?? streamSink(process.stderr);
   const allowed = settings.webServerAddrs;
   const deadlines = new StartDeadlines(settings.paramsTimeoutMs);
-  const base: SocketServer<FastCgiConnection> = new SocketServer({ protocol: "FastCGI", scheme: "fastcgi", defaultPort: DEFAULT_FASTCGI_PORT, maxConns: settings.maxConns }, (socket) => {
+  const base: SocketServer<FastCgiConnection> = new SocketServer({ protocol: "FastCGI", scheme: "fastcgi", defaultPort: DEFAULT_FASTCGI_PORT, maxConns: settings.maxConns, allowHalfOpen: true }, (socket) => {
     if (allowed !== null && socket.remoteAddress !== undefined) {
       const peer = peerAddress(socket) ?? "";
       if (!allowed.has(peer)) {

@@ -49,7 +49,7 @@ describe("FastCGI request slots", () => {
   // Enforcement needs src/server/fastcgi/connection.ts (the lead's file) to pass request ids to
   // host.admit/host.release and to call host.started(id) when PARAMS end; see ConnectionAdmission.
   // Until then this fails as it did before the fix, so it is marked `fails`; drop `.fails` once wired.
-  it.fails("drops a chatty connection whose request never finishes its PARAMS (the idle timeout never fires), freeing its slot", async () => {
+  it("drops a chatty connection whose request never finishes its PARAMS (the idle timeout never fires), freeing its slot", async () => {
     const { client, server, log } = await start(hello, { paramsTimeoutMs: 300, idleTimeoutMs: 250, maxReqs: 1 });
     const stalled = await client();
     stalled.socket.write(begins(1, 1));
