@@ -52,7 +52,7 @@ export async function groups(settings) {
         settings,
       }));
     }
-    result.push({ id: `http-${app}`, family: "http", title: TITLES[app], note: NOTES[app], unit: "req/s", higherIsBetter: true, baseline: "node-http", rows });
+    result.push({ id: `http-${app}`, family: "http", title: TITLES[app], note: NOTES[app], unit: "req/s", higherIsBetter: true, baseline: "node-http", charts: app === "hello" ? ["cpuUs"] : [], rows });
   }
   return result;
 }

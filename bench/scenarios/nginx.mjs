@@ -71,6 +71,7 @@ export async function groups(settings) {
     unit: "req/s",
     higherIsBetter: true,
     baseline: "node-http",
+    charts: ["cpuUs"],
     rows: [...ROWS.map((row) => appRow(row, settings)), phpRow(settings)],
   }];
 }
