@@ -206,6 +206,8 @@ export function chartsOf(group) {
   return [{ metric: "value", file: `${group.id}.svg` }, ...(group.charts ?? []).map((metric) => ({ metric, file: `${group.id}-${metric}.svg` }))];
 }
 
+const CHART_NAMES = { p99: "p99 latency", cpuUs: "CPU per request" };
+
 /** The markdown page for a report. */
 export function markdown(report) {
   const sections = report.groups.map((group) => [
@@ -214,7 +216,7 @@ export function markdown(report) {
     ...(group.note ? [group.note, ""] : []),
     noiseLine(group),
     "",
-    ...chartsOf(group).flatMap(({ metric, file }) => [`![${group.title}${metric === "value" ? "" : `: ${metric}`}](benchmarks/${file})`, ""]),
+    ...chartsOf(group).flatMap(({ metric, file }) => [`![${group.title}${metric === "value" ? "" : `: ${CHART_NAMES[metric] ?? metric}`}](benchmarks/${file})`, ""]),
     table(group),
     "",
     ...(group.overload ? [overloadSummary(group), ""] : []),

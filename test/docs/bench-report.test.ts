@@ -169,7 +169,7 @@ describe("bench: the report", () => {
     expect(page).toContain("![HTTP hello-world](benchmarks/http-hello.svg)");
     expect(page).toContain("Do not edit by hand");
     expect(chartsOf({ ...hello, charts: ["p99"] }).map((chart) => chart.file)).toEqual(["http-hello.svg", "http-hello-p99.svg"]);
-    expect(markdown({ ...results, groups: [{ ...hello, charts: ["p99"] }] })).toContain("![HTTP hello-world: p99](benchmarks/http-hello-p99.svg)");
+    expect(markdown({ ...results, groups: [{ ...hello, charts: ["p99"] }] })).toContain("![HTTP hello-world: p99 latency](benchmarks/http-hello-p99.svg)");
   });
 
   it("draws a bar at each measured row's median with a whisker from its lowest to its highest round", () => {
