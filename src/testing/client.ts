@@ -4,6 +4,8 @@ import { EMPTY_INPUT, RequestInput, replyChunks } from "../gateway/body.js";
 import { memorySink } from "../gateway/log.js";
 import { envFromUrl } from "../gateway/url-env.js";
 import { lint } from "../lint/lint.js";
+import { CookieJar } from "./cookie-jar.js";
+import { formsIn, type PageForm } from "./forms.js";
 
 /** A request to build: everything optional but the method and URL. */
 export interface TestRequestInit {
@@ -24,6 +26,11 @@ export interface TestRequestInit {
 
 /** The reply as a test sees it: status, headers, and the whole body read. */
 export class TestReply {
+  /** The URL that answered (after any redirects the client followed). */
+  url = "";
+  /** The URLs redirected from, in order, when the client follows redirects. */
+  redirects: string[] = [];
+
   constructor(readonly status: number, readonly headers: HeaderList, readonly bytes: Uint8Array, readonly env: Env) {}
 
   /** The first value of a header (case-insensitive), or undefined. */
@@ -51,6 +58,11 @@ export class TestReply {
   /** Lines written to `tsgi.errors` during the request. */
   get logs(): string[] {
     return (this.env["tsgi.test_log"] as string[] | undefined) ?? [];
+  }
+
+  /** The forms of an HTML reply: action, method and input values (hidden CSRF fields included). */
+  forms(): PageForm[] {
+    return formsIn(this.text);
   }
 }
 
@@ -113,6 +125,7 @@ export async function request(app: App, method: string, url: string, init: TestR
   const env = buildEnv(method, url, init);
   const target = options.lint === false ? app : lint()(app);
   const reply = await target(env);
+  if (typeof reply !== "object" || reply === null) throw new TypeError(`the app answered ${String(reply)}, not a reply`);
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (method.toUpperCase() !== "HEAD") {
@@ -127,30 +140,101 @@ export async function request(app: App, method: string, url: string, init: TestR
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TestReply(reply.status, reply.headers, bytes, env);
+  const result = new TestReply(reply.status, reply.headers, bytes, env);
+  result.url = new URL(url, "http://localhost").href;
+  return result;
 }
 
+/** How a {@link TestClient} behaves. */
+export interface TestClientSettings {
+  /** Call the app through `lint()` (default true). */
+  lint?: boolean;
+  /** Keep cookies like a browser: `true` for a fresh {@link CookieJar}, or a jar to share. Default false. */
+  cookies?: boolean | CookieJar;
+  /** Follow redirects to the same host: `true` for up to 10, or the most to follow. Default false. */
+  followRedirects?: boolean | number;
+}
+
+/** Options of {@link TestClient.submitForm}. */
+export interface SubmitFormOptions {
+  /** Which form of the page: its index (default 0) or a string its action contains. */
+  form?: number | string;
+  /** More request options (headers...) for both the page and the submission. */
+  init?: TestRequestInit;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
 /**
- * A client bound to one app, with a method per verb.
+ * A client bound to one app, with a method per verb. With `{ cookies: true }` it is an agent that
+ * keeps Set-Cookie and sends the cookies back; with `{ followRedirects: true }` it follows
+ * redirects (303, and 301/302 after a POST, become GET; 307/308 keep the method and body).
  *
  * @example
  * ```ts
- * const client = new TestClient(app);
- * const reply = await client.post("/login", { form: { user: "ada", password: "pw" } });
+ * const client = new TestClient(app, {}, { cookies: true, followRedirects: true });
+ * const reply = await client.submitForm("/login", { username: "ada", password: "pw" }); // GET the form, POST it with its _csrf
+ * expect(reply.url).toBe("http://localhost/account");
  * ```
  */
 export class TestClient {
   readonly #settings: { lint?: boolean };
+  readonly #useCookies: boolean;
+  readonly #maxRedirects: number;
+  /** The cookie jar (filled and sent only when the client was made with `cookies`). */
+  readonly cookies: CookieJar;
 
-  constructor(readonly app: App, readonly defaults: TestRequestInit = {}, settings: { lint?: boolean } = {}) {
-    this.#settings = settings;
+  constructor(readonly app: App, readonly defaults: TestRequestInit = {}, settings: TestClientSettings = {}) {
+    this.#settings = settings.lint === undefined ? {} : { lint: settings.lint };
+    this.#useCookies = settings.cookies !== undefined && settings.cookies !== false;
+    this.cookies = settings.cookies instanceof CookieJar ? settings.cookies : new CookieJar();
+    const follow = settings.followRedirects ?? false;
+    this.#maxRedirects = follow === true ? 10 : follow === false ? 0 : follow;
+    if (!Number.isSafeInteger(this.#maxRedirects) || this.#maxRedirects < 0) throw new TypeError("TestClient: followRedirects must be true, false or a count of redirects");
   }
 
-  request(method: string, url: string, init: TestRequestInit = {}): Promise<TestReply> {
-    const headers = this.defaults.headers === undefined
-      ? init.headers
-      : [...headerPairs(this.defaults.headers), ...headerPairs(init.headers)];
-    return request(this.app, method, url, { ...this.defaults, ...init, ...(headers !== undefined ? { headers } : {}) }, this.#settings);
+  async request(method: string, url: string, init: TestRequestInit = {}): Promise<TestReply> {
+    const redirects: string[] = [];
+    let current = new URL(url, "http://localhost");
+    let currentMethod = method.toUpperCase();
+    let currentInit = init;
+    for (;;) {
+      const reply = await this.#once(currentMethod, current, currentInit);
+      const location = reply.header("location");
+      if (redirects.length >= this.#maxRedirects || !REDIRECTS.has(reply.status) || location === undefined) {
+        reply.redirects = redirects;
+        return reply;
+      }
+      const next = new URL(location, current);
+      if (next.origin !== current.origin) {
+        reply.redirects = redirects;
+        return reply;
+      }
+      redirects.push(current.href);
+      if (redirects.length > this.#maxRedirects) throw new Error(`TestClient: more than ${this.#maxRedirects} redirects from ${url}`);
+      if (reply.status === 303 || ((reply.status === 301 || reply.status === 302) && currentMethod === "POST")) {
+        if (currentMethod !== "HEAD") currentMethod = "GET";
+        const rest: TestRequestInit = { ...currentInit };
+        delete rest.body;
+        delete rest.form;
+        currentInit = rest;
+      }
+      current = next;
+    }
+  }
+
+  async #once(method: string, url: URL, init: TestRequestInit): Promise<TestReply> {
+    const pairs = [...headerPairs(this.defaults.headers), ...headerPairs(init.headers)];
+    if (this.#useCookies && !pairs.some(([name]) => name.toLowerCase() === "cookie")) {
+      const cookie = this.cookies.header(url.pathname);
+      if (cookie !== undefined) pairs.push(["cookie", cookie]);
+    }
+    const merged: TestRequestInit = { ...this.defaults, ...init };
+    if (pairs.length > 0) merged.headers = pairs;
+    const target = url.origin === "http://localhost" ? url.pathname + url.search : url.href;
+    const reply = await request(this.app, method, target, merged, this.#settings);
+    if (this.#useCookies) this.cookies.store(reply.headerAll("set-cookie"), url.pathname);
+    return reply;
   }
 
   get(url: string, init?: TestRequestInit): Promise<TestReply> { return this.request("GET", url, init); }
@@ -160,6 +244,30 @@ export class TestClient {
   patch(url: string, init?: TestRequestInit): Promise<TestReply> { return this.request("PATCH", url, init); }
   delete(url: string, init?: TestRequestInit): Promise<TestReply> { return this.request("DELETE", url, init); }
   options(url: string, init?: TestRequestInit): Promise<TestReply> { return this.request("OPTIONS", url, init); }
+
+  /**
+   * Fetches the page at `pageUrl`, fills its form with `fields` over the values already in it
+   * (hidden inputs such as the `_csrf` token included) and submits it to the form's action with its
+   * method, as a browser would. Make the client with `{ cookies: true }` so the session that issued
+   * the token is the one that submits it.
+   */
+  async submitForm(pageUrl: string, fields: Record<string, string> = {}, options: SubmitFormOptions = {}): Promise<TestReply> {
+    const page = await this.get(pageUrl, options.init);
+    if (page.status !== 200) throw new Error(`submitForm: GET ${pageUrl} answered ${page.status}, not a page with a form`);
+    const forms = page.forms();
+    const which = options.form ?? 0;
+    const form = typeof which === "number" ? forms[which] : forms.find((candidate) => candidate.action.includes(which));
+    if (form === undefined) {
+      throw new Error(`submitForm: ${pageUrl} has ${forms.length} form(s)${forms.length > 0 ? ` (actions: ${forms.map((candidate) => JSON.stringify(candidate.action)).join(", ")})` : ""} and none is ${JSON.stringify(which)}`);
+    }
+    const values = { ...form.fields, ...fields };
+    const action = new URL(form.action, page.url);
+    if (form.method === "GET") {
+      action.search = new URLSearchParams(values).toString();
+      return this.request("GET", action.href, options.init);
+    }
+    return this.request(form.method, action.href, { ...options.init, form: values });
+  }
 }
 
 function headerPairs(headers: TestRequestInit["headers"]): Array<[string, string]> {
