@@ -100,6 +100,13 @@ export const CORPUS: readonly CorpusCase[] = [
   { name: "head-whole", about: "HEAD: GET's headers (content-length of the whole body included), no body", request: { method: "HEAD" }, expect: { status: 200, headers: [TEXT], contentLength: "11" } },
   { name: "head-stream", about: "HEAD of a streamed reply: the headers, no body", request: { method: "HEAD" }, expect: { status: 200, headers: [TEXT], stream: true } },
   { name: "head-no-content", about: "HEAD of a 204 with a body: no body, no content-length", request: { method: "HEAD" }, expect: { status: 204, headers: [["x-kind", "204"]], contentLength: "none" } },
+  {
+    name: "head-invalid",
+    about: "HEAD of an invalid reply: the 500's headers, no body, no set-cookie",
+    request: { method: "HEAD" },
+    expect: { status: 500, headers: [TEXT], contentLength: "22", absent: ["set-cookie"], log: "x-head-bad" },
+  },
+  { name: "head-throws", about: "HEAD of an app that throws: the 500's headers, no body", request: { method: "HEAD" }, expect: { status: 500, headers: [TEXT], contentLength: "22", log: "HEAD of an app that throws" } },
   { name: "empty-undefined", about: "no body at all: content-length 0", expect: { status: 200, headers: [TEXT], body: "" } },
   { name: "empty-string", about: "an empty string body: content-length 0", expect: { status: 200, headers: [TEXT], body: "" } },
   { name: "whole-bytes-256", about: "every byte value, exactly", expect: { status: 200, headers: [OCTETS], body: allBytes() } },
