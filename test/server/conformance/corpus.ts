@@ -8,6 +8,7 @@
 //   A stream is framed by the server; failing before its first chunk → 500, after → the reply is cut short.
 // Expected bodies may hold `{port}` (the port the client connected to) and `{script}` (the CGI script's
 // path, "" elsewhere).
+import { createHash } from "node:crypto";
 import { allBytes, pattern } from "./corpus-app.js";
 
 /** What the client sends. Header values are Latin-1 text: each character is one byte on the wire. */
@@ -71,12 +72,9 @@ function badHeaderCase(name: string, about: string, log: string, absent: string[
 
 const MB10 = pattern(10 * 1024 * 1024, 5);
 const CHUNKED = pattern(200_001, 9);
-const hex = async (bytes: Uint8Array): Promise<string> => {
-  const { createHash } = await import("node:crypto");
-  return createHash("sha256").update(bytes).digest("hex");
-};
-const inputEcho = async (bytes: Uint8Array, contentType: string | null): Promise<string> =>
-  JSON.stringify({ length: bytes.byteLength, sha256: await hex(bytes), contentType }) + "\n";
+/** The corpus app's answer to an upload: its length, sha256 and content type. */
+const inputEcho = (bytes: Uint8Array, contentType: string | null): string =>
+  JSON.stringify({ length: bytes.byteLength, sha256: createHash("sha256").update(bytes).digest("hex"), contentType }) + "\n";
 const ASCII = Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) => String.fromCharCode(0x21 + i)).join("") + " in the middle .";
 
 /** The corpus: request → the reply every server path must give. */
@@ -224,25 +222,25 @@ export const CORPUS: readonly CorpusCase[] = [
     name: "upload-10mb",
     about: "a 10 MB upload arrives whole: its length and sha256",
     request: { method: "POST", headers: [["Content-Type", "application/octet-stream"]], body: MB10 },
-    expect: { status: 200, headers: [JSON_TYPE], body: await inputEcho(MB10, "application/octet-stream") },
+    expect: { status: 200, headers: [JSON_TYPE], body: inputEcho(MB10, "application/octet-stream") },
   },
   {
     name: "upload-form",
     about: "a small form body and its content type",
     request: { method: "POST", headers: [["Content-Type", "application/x-www-form-urlencoded"]], body: "a=1&b=2" },
-    expect: { status: 200, headers: [JSON_TYPE], body: await inputEcho(new TextEncoder().encode("a=1&b=2"), "application/x-www-form-urlencoded") },
+    expect: { status: 200, headers: [JSON_TYPE], body: inputEcho(new TextEncoder().encode("a=1&b=2"), "application/x-www-form-urlencoded") },
   },
   {
     name: "upload-empty",
     about: "a POST with content-length 0",
     request: { method: "POST", body: "" },
-    expect: { status: 200, headers: [JSON_TYPE], body: await inputEcho(new Uint8Array(0), null) },
+    expect: { status: 200, headers: [JSON_TYPE], body: inputEcho(new Uint8Array(0), null) },
   },
   {
     name: "upload-chunked",
     about: "a chunked request body arrives whole",
     request: { method: "PUT", headers: [["Content-Type", "application/octet-stream"]], body: { chunked: CHUNKED, piece: 16 * 1024 + 7 } },
-    expect: { status: 200, headers: [JSON_TYPE], body: await inputEcho(CHUNKED, "application/octet-stream") },
+    expect: { status: 200, headers: [JSON_TYPE], body: inputEcho(CHUNKED, "application/octet-stream") },
   },
   {
     name: "reflect-request-header",
