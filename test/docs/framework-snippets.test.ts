@@ -31,7 +31,7 @@ describe("docs/framework snippets", () => {
 
   it("every page that documents an issue-13 feature has runnable snippets", () => {
     const pages = new Set(snippets.map((snippet) => basename(snippet.page)));
-    for (const page of ["routing.md", "mounting.md", "middleware.md", "errors.md", "decorators.md", "html.md", "openapi.md"]) expect(pages).toContain(page);
+    for (const page of ["routing.md", "mounting.md", "middleware.md", "errors.md", "decorators.md", "html.md", "openapi.md", "testing.md"]) expect(pages).toContain(page);
   });
 
   it("they typecheck with the project's strict settings", async () => {
