@@ -96,7 +96,22 @@ export class ScgiConnection {
     const take = chunk.length <= this.#remaining ? chunk : chunk.subarray(0, this.#remaining);
     this.#remaining -= take.length;
     if (take.length > 0) body.push(take);
-    if (this.#remaining === 0) body.end();
+    if (this.#remaining === 0) {
+      body.end();
+      this.socket.setTimeout(0);
+    }
+  }
+
+  /** Waits at most bodyTimeoutMs between body bytes, except while the app is not reading (paused). */
+  #watchBody(on: boolean): void {
+    if (on && this.#remaining > 0 && !this.#ending) {
+      this.socket.setTimeout(this.#host.settings.bodyTimeoutMs, () => {
+        this.#host.log.write(`tsgi scgi: ${this.socket.remoteAddress ?? "unix socket peer"}: no request body byte arrived within bodyTimeoutMs (${this.#host.settings.bodyTimeoutMs} ms) with ${this.#remaining} of CONTENT_LENGTH still due; closing the connection`);
+        this.#abort("the request body stopped arriving (bodyTimeoutMs)");
+      });
+    } else {
+      this.socket.setTimeout(0);
+    }
   }
 
   #start(header: ScgiHeader): void {
@@ -107,12 +122,16 @@ export class ScgiConnection {
     this.#remaining = header.contentLength;
     const body = new BodyQueue(settings.bodyHighWater, (full) => {
       if (this.#ending) return;
+      this.#watchBody(!full);
       if (full) this.socket.pause();
       else this.socket.resume();
     });
     this.#body = body;
     if (this.#remaining === 0) body.end();
-    else if (header.rest.length > 0) this.#feed(header.rest);
+    else {
+      this.#watchBody(true);
+      if (header.rest.length > 0) this.#feed(header.rest);
+    }
     const base: EnvBase = { errors: this.#host.log, multithread: true, multiprocess: settings.multiprocess, runOnce: false, development: settings.development };
     const env = createEnv(base, new RequestInput(body), this.#lazyAbort);
     copyParams(env, header.params);

@@ -19,6 +19,11 @@ export interface ScgiServerOptions extends ServerOptions {
   bodyHighWater?: number;
   /** Time allowed for the whole header to arrive (default 30 s). */
   headerTimeoutMs?: number;
+  /**
+   * Longest wait for the next request body byte while CONTENT_LENGTH bytes are still due and the app is
+   * reading (default 10 s); past it the request is aborted and the connection closed.
+   */
+  bodyTimeoutMs?: number;
 }
 
 /** Resolved options. */
@@ -28,6 +33,7 @@ export interface ScgiSettings {
   maxConns: number;
   bodyHighWater: number;
   headerTimeoutMs: number;
+  bodyTimeoutMs: number;
   development: boolean;
   multiprocess: boolean;
   scriptName: string | undefined;
@@ -44,6 +50,7 @@ export function scgiSettings(options: ScgiServerOptions): ScgiSettings {
     maxConns: positive("maxConns", options.maxConns, 1024),
     bodyHighWater: positive("bodyHighWater", options.bodyHighWater, 64 * 1024),
     headerTimeoutMs: timeoutOption("SCGI", "headerTimeoutMs", options.headerTimeoutMs, 30_000),
+    bodyTimeoutMs: timeoutOption("SCGI", "bodyTimeoutMs", options.bodyTimeoutMs, 10_000),
     development: options.development ?? false,
     multiprocess: options.multiprocess ?? false,
     scriptName: options.scriptName,
