@@ -165,7 +165,6 @@ const SCHEMA_KEYS = new Set(["params", "query", "headers", "cookies", "body", "r
 const OPTION_KEYS = new Set([...SCHEMA_KEYS, "name", "bodyLimit", "multipart", "middleware", "summary", "tags"]);
 const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const NAME = /^[^:\s]+$/;
-const NO_ROUTE: ContextHost = { url: () => "", knows: () => false, limits: { bodyLimit: 0, multipart: {} } };
 
 function isPromise(value: unknown): value is PromiseLike<unknown> {
   return typeof value === "object" && value !== null && typeof (value as PromiseLike<unknown>).then === "function";
@@ -526,9 +525,9 @@ export function createApp(options: AppOptions = {}): FrameworkApp {
         checkOpenApiOptions(openapiOptions);
         const path = openapiOptions.path ?? "/openapi.json";
         watchSchemas(app, openapiOptions);
-        let self: Route | undefined;
-        add("GET", path, {}, () => jsonReply(openApiDocument(app, openapiOptions, self)));
-        self = routes[routes.length - 1];
+        const own: { route: Route | undefined } = { route: undefined };
+        add("GET", path, {}, () => jsonReply(openApiDocument(app, openapiOptions, own.route)));
+        own.route = routes[routes.length - 1];
         return app;
       },
     },

@@ -6,7 +6,7 @@ import { request } from "tsgi/testing";
 
 async function validate(document: unknown): Promise<{ valid: boolean; errors?: unknown; version?: string }> {
   const validator = new Validator();
-  const result = await validator.validate(document as object);
+  const result = await validator.validate(document as Record<string, unknown>);
   return { ...result, version: validator.version };
 }
 
