@@ -47,7 +47,7 @@ function watchRoots(cwd: string, spec: string): Array<{ path: string; recursive:
 }
 
 /**
- * Runs `tsgi serve ARGS` in a child and restarts it on changes, until SIGTERM/SIGINT.
+ * Runs `tsgi serve ARGS` in a child and restarts it on changes and on SIGHUP, until SIGTERM/SIGINT.
  * Resolves with the exit code.
  */
 export async function runReloader(args: string[], spec: string, cwd = process.cwd()): Promise<number> {
@@ -67,6 +67,7 @@ export async function runReloader(args: string[], spec: string, cwd = process.cw
   const onSignal = (signal: NodeJS.Signals): void => queue.push({ type: "signal", signal });
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+  process.on("SIGHUP", onSignal);
 
   const start = (): ChildProcess => {
     const child = spawn(process.execPath, [...process.execArgv, process.argv[1] as string, "serve", ...args], {
@@ -88,6 +89,12 @@ export async function runReloader(args: string[], spec: string, cwd = process.cw
   let debounce: NodeJS.Timeout | undefined;
   for (;;) {
     const event = await queue.next();
+    if (event.type === "signal" && event.signal === "SIGHUP") {
+      process.stderr.write("tsgi: SIGHUP: restarting the app\n");
+      await stop(child);
+      child = start();
+      continue;
+    }
     if (event.type === "signal") {
       clearTimeout(debounce);
       await stop(child);
@@ -115,5 +122,6 @@ export async function runReloader(args: string[], spec: string, cwd = process.cw
   for (const watcher of watchers) watcher.close();
   process.off("SIGTERM", onSignal);
   process.off("SIGINT", onSignal);
+  process.off("SIGHUP", onSignal);
   return 0;
 }

@@ -35,7 +35,10 @@ export interface ServeOptions {
   log?: LogSink;
   /** The module spec, for log lines and for the pool (required when `workers > 1` and the first argument is not a spec). */
   spec?: string;
-  /** Stop gracefully on SIGTERM/SIGINT (default true); a {@link SignalSource} replaces `process` in tests. */
+  /**
+   * Stop gracefully on SIGTERM/SIGINT, at once on a second one, give up (exit code 1) if that hangs 5 s;
+   * log and ignore SIGHUP (default true). A {@link SignalSource} replaces `process` in tests.
+   */
   signals?: boolean | SignalSource;
   /** Passed to the server (or pool) as they are: HTTP limits, FastCGI settings, pool settings. */
   serverOptions?: Record<string, unknown>;
@@ -55,7 +58,7 @@ export interface ServeHandle {
   close(options?: { graceMs?: number }): Promise<void>;
   /** Resolves once stopped (by `close()` or a signal) and the shutdown hook has run. */
   readonly stopped: Promise<void>;
-  /** The exit code the process should end with once stopped (0, or the pool's code after a boot-failure storm). */
+  /** The exit code the process should end with once stopped: 0; 1 when a stop hung and was given up on; the pool's 3 after a boot-failure storm. */
   readonly exitCode: Promise<number>;
 }
 
@@ -150,14 +153,15 @@ export async function serve(target: App | Service | string, options: ServeOption
     const plainClose = close;
     return { kind, url: server.url, server, close: (o) => plainClose(o).finally(resolveStopped), stopped, exitCode: stopped.then(() => 0) };
   }
-  const queue = new SignalQueue(["SIGTERM", "SIGINT"], options.signals === true || options.signals === undefined ? process : options.signals);
+  const queue = new SignalQueue(["SIGTERM", "SIGINT", "SIGHUP"], options.signals === true || options.signals === undefined ? process : options.signals);
   const graceMs = options.graceMs ?? 30_000;
-  const loop = runSignalLoop(queue, { close }, (line) => log.write(line), graceMs);
+  let forced = false;
+  const loop = runSignalLoop(queue, { close }, (line) => log.write(line), graceMs, { onForced: () => { forced = true; } });
   const closeAndEndLoop = async (closeOptions?: { graceMs?: number }): Promise<void> => {
     await close(closeOptions);
     queue.dispose();
     await loop;
   };
-  stopped = loop.then(() => stopping);
-  return { kind, url: server.url, server, close: closeAndEndLoop, stopped, exitCode: stopped.then(() => 0) };
+  stopped = loop.then(() => (forced ? undefined : stopping));
+  return { kind, url: server.url, server, close: closeAndEndLoop, stopped, exitCode: stopped.then(() => (forced ? 1 : 0)) };
 }
