@@ -75,8 +75,32 @@ export function isDroppedParam(name: string): boolean {
   return c === 72 /* H */ && (name === "HTTP_PROXY" || name === "HTTP_CONTENT_TYPE" || name === "HTTP_CONTENT_LENGTH");
 }
 
-/** Copies CGI parameters (a CGI environment, FastCGI PARAMS, an SCGI header) into an env, dropping {@link isDroppedParam}. */
-export function copyParams(env: Env, params: Iterable<[string, string]> | Record<string, string | undefined>): void {
+/**
+ * A header value that was decoded from its bytes as UTF-8 (as Node decodes `process.env`), re-expressed
+ * one char per byte (Latin-1), the form every server gives `HTTP_*` values, as node:http does.
+ */
+export function headerFromUtf8(value: string): string {
+  for (let i = 0; i < value.length; i++) {
+    if (value.charCodeAt(i) > 0x7f) return latin1OfUtf8(value);
+  }
+  return value;
+}
+
+const utf8Encoder = new TextEncoder();
+
+function latin1OfUtf8(value: string): string {
+  const bytes = utf8Encoder.encode(value);
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 4096) out += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  return out;
+}
+
+/**
+ * Copies CGI parameters (a CGI environment, FastCGI PARAMS, an SCGI header) into an env, dropping
+ * {@link isDroppedParam}. Header values (`HTTP_*`) are one char per byte, as node:http gives them; pass
+ * `headersAsUtf8` when the source decoded them as UTF-8 (Node's `process.env`).
+ */
+export function copyParams(env: Env, params: Iterable<[string, string]> | Record<string, string | undefined>, headersAsUtf8 = false): void {
   const record = env as unknown as Record<string, string>;
   if (Array.isArray(params)) {
     for (let i = 0; i < params.length; i++) {
@@ -88,7 +112,8 @@ export function copyParams(env: Env, params: Iterable<[string, string]> | Record
   }
   const entries = Symbol.iterator in params ? (params as Iterable<[string, string]>) : Object.entries(params);
   for (const [name, value] of entries) {
-    if (typeof value === "string" && !isDroppedParam(name)) record[name] = value;
+    if (typeof value !== "string" || isDroppedParam(name)) continue;
+    record[name] = headersAsUtf8 && name.startsWith("HTTP_") ? headerFromUtf8(value) : value;
   }
 }
 
@@ -148,7 +173,7 @@ export function applyScriptName(env: Env, scriptName: string): void {
 /**
  * Derives what every server derives the same way, after the request's own keys are in: SCRIPT_NAME `/`
  * becomes empty; SERVER_NAME (and SERVER_PORT when unknown) come from the Host header when the server
- * or front server did not say them; the mount point re-splits the path; `HTTPS=on` selects https.
+ * or front server did not say them, and without Host SERVER_NAME is the front server's SERVER_ADDR; the mount point re-splits the path; `HTTPS=on` selects https.
  */
 export function finishEnv(env: Env, scriptName: string | undefined): Env {
   if (env.SCRIPT_NAME === "/") env.SCRIPT_NAME = "";
@@ -158,6 +183,7 @@ export function finishEnv(env: Env, scriptName: string | undefined): Env {
     if (env.SERVER_NAME === "") env.SERVER_NAME = name;
     if (env.SERVER_PORT === "" && port !== "") env.SERVER_PORT = port;
   }
+  if (env.SERVER_NAME === "" && typeof env.SERVER_ADDR === "string" && env.SERVER_ADDR !== "") env.SERVER_NAME = addressName(env.SERVER_ADDR);
   if (scriptName !== undefined) applyScriptName(env, scriptName);
   const https = env.HTTPS;
   if (https !== undefined && (https === "on" || https.toLowerCase() === "on")) env["tsgi.url_scheme"] = "https";

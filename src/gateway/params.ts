@@ -21,6 +21,8 @@ export interface GatewayFields {
   multiprocess: boolean;
   runOnce: boolean;
   development?: boolean;
+  /** The parameters came from Node's `process.env`, which decoded header values as UTF-8. */
+  headersAsUtf8?: boolean;
   /**
    * The app's mount point. When set, SCRIPT_NAME becomes this prefix and PATH_INFO the rest of the
    * request path, whatever the front server sent (nginx sends the whole path as SCRIPT_NAME by default).
@@ -45,6 +47,6 @@ export function envFromParams(params: Iterable<[string, string]> | Record<string
     gateway.abort ?? new LazyAbort(),
   );
   if (gateway.signal !== undefined) env["tsgi.signal"] = gateway.signal;
-  copyParams(env, params);
+  copyParams(env, params, gateway.headersAsUtf8 === true);
   return finishEnv(env, gateway.scriptName);
 }

@@ -1,7 +1,8 @@
 // The one env core: Host parsing, SERVER_NAME/PORT, scheme and dropped params, the same for every server.
 import { describe, expect, it } from "vitest";
 import { EMPTY_INPUT, memorySink, requestUrl } from "tsgi";
-import { addressName, copyParams, createEnv, finishEnv, splitHost } from "../../src/gateway/env-core.js";
+import { addressName, copyParams, createEnv, finishEnv, headerFromUtf8, splitHost } from "../../src/gateway/env-core.js";
+import { decodePairs, encodePairs } from "../../src/protocol/fastcgi/pairs.js";
 import { LazyAbort } from "../../src/gateway/lazy-abort.js";
 
 const base = { errors: memorySink(), multithread: true, multiprocess: false, runOnce: false, development: false };
@@ -50,5 +51,21 @@ describe("env core", () => {
     expect(a).toEqual(b);
     expect(a).toContain("tsgi.signal");
     expect(a).toContain("tsgi.development");
+  });
+
+  it("without Host, takes SERVER_NAME from the front server's SERVER_ADDR", () => {
+    expect(envOf({ SERVER_ADDR: "::1", SERVER_PORT: "80" }).SERVER_NAME).toBe("[::1]");
+    expect(envOf({ SERVER_ADDR: "127.0.0.1" }).SERVER_NAME).toBe("127.0.0.1");
+  });
+
+  it("keeps header values one char per byte on every path, so reflected bytes stay the same bytes", () => {
+    const bytes = Buffer.from("caf\u00e9", "utf8");
+    const asNodeHttp = bytes.toString("latin1");
+    expect(headerFromUtf8("caf\u00e9")).toBe(asNodeHttp);
+    const pairs = decodePairs(encodePairs([["HTTP_X_NAME", "caf\u00e9"], ["PATH_INFO", "/caf\u00e9"]]), { maxCount: 10 });
+    expect(pairs).toEqual([["HTTP_X_NAME", asNodeHttp], ["PATH_INFO", "/caf\u00e9"]]);
+    const env = createEnv(base, EMPTY_INPUT, new LazyAbort());
+    copyParams(env, { HTTP_X_NAME: "caf\u00e9", PATH_INFO: "/caf\u00e9" }, true);
+    expect([env.HTTP_X_NAME, env.PATH_INFO]).toEqual([asNodeHttp, "/caf\u00e9"]);
   });
 });

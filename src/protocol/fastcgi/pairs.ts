@@ -65,7 +65,9 @@ export function decodePairs(buf: Buffer, limits: PairLimits): Array<[string, str
     const valueStart = off + nameLength;
     off = valueStart + valueLength;
     text ??= latin1(buf, 0, end);
-    pairs.push([text.slice(valueStart - nameLength, valueStart), valueLength === 0 ? "" : isAscii(buf, valueStart, off) ? text.slice(valueStart, off) : utf8(buf, valueStart, off)]);
+    const name = text.slice(valueStart - nameLength, valueStart);
+    // Header values keep their bytes one char each (Latin-1, as node:http gives them); other CGI variables are UTF-8 text.
+    pairs.push([name, valueLength === 0 ? "" : isAscii(buf, valueStart, off) || name.startsWith("HTTP_") ? text.slice(valueStart, off) : utf8(buf, valueStart, off)]);
   }
   return pairs;
 }

@@ -110,7 +110,8 @@ export class ScgiHeaderParser {
       if (seen.has(name)) throw new ScgiProtocolError(`the header repeats ${name}`);
       if (params.length === this.#maxParams) throw new ScgiProtocolError(`the header has more than ${this.#maxParams} pairs`);
       seen.add(name);
-      params.push([name, block.toString("utf8", nameEnd + 1, valueEnd)]);
+      // Header values keep their bytes one char each (Latin-1, as node:http gives them); other CGI variables are UTF-8 text.
+      params.push([name, block.toString(name.startsWith("HTTP_") ? "latin1" : "utf8", nameEnd + 1, valueEnd)]);
       off = valueEnd + 1;
     }
     const first = params[0];

@@ -107,6 +107,7 @@ export async function runCgi(target: App | Service, options: CgiOptions = {}): P
       multiprocess: true,
       runOnce: true,
       development,
+      headersAsUtf8: vars === process.env,
       scriptName: options.scriptName,
     });
     code = await serveOne(service.app, env, vars.CONTENT_LENGTH, options.stdin, out, errors, controller.signal, development);
