@@ -15,10 +15,11 @@ export const SERVE_OPTIONS: OptionTable = {
   development: { type: "boolean", help: "error stacks reach the client (never in production)" },
   grace: { type: "string", value: "SECONDS", help: "how long a stop waits for requests in flight (default 30)" },
   "script-name": { type: "string", value: "PATH", help: "the app's mount point when the front server does not say it" },
-  timeout: { type: "string", value: "SECONDS", help: "pool: per-request timeout (the request's signal fires, 504)" },
+  timeout: { type: "string", value: "SECONDS", help: "pool: per-request timeout, default 30, 0 for none (the request's signal fires, 504)" },
   "heartbeat-timeout": { type: "string", value: "SECONDS", help: "pool: replace a worker silent this long (a busy loop)" },
   "max-requests": { type: "string", value: "N", help: "pool: recycle a worker after about N requests" },
   "max-requests-jitter": { type: "string", value: "N", help: "pool: up to N more per worker, so they recycle apart" },
+  "max-worker-memory": { type: "string", value: "MB", help: "pool: recycle a worker gracefully once its RSS passes MB" },
   "status-path": { type: "string", value: "PATH", help: "pool: serve the pool's status at this path" },
   "control-socket": { type: "string", value: "PATH", help: "pool: where `tsgi status` finds the master" },
   help: { type: "boolean", short: "h", help: "show this help" },
@@ -36,7 +37,17 @@ Examples:
   tsgi serve dist/app.js --bind 0.0.0.0:8000
   tsgi serve examples/sum/app.ts --reload --development
   tsgi serve dist/app.js:createApp() --server fastcgi --bind unix:/run/app.sock --workers 4
+
+Signals: SIGTERM/SIGINT stop gracefully (up to --grace), a second one at once; if that still hangs
+5 s later, tsgi gives up and exits 1. One process logs and ignores SIGHUP; with --workers N, SIGHUP is a
+rolling reload (docs/servers/pool.md).
 `;
+
+/** The flag each pool option came from, for messages. */
+const FLAG_OF: Record<string, string> = {
+  timeoutMs: "timeout", heartbeatTimeoutMs: "heartbeat-timeout", maxRequests: "max-requests", maxRequestsJitter: "max-requests-jitter",
+  maxWorkerMemoryMb: "max-worker-memory", statusPath: "status-path", controlSocket: "control-socket",
+};
 
 /** Turns parsed flags into serve() options; every mistake is a UsageError. */
 export function serveOptionsFrom(values: Record<string, string | boolean | string[] | undefined>): ServeOptions {
@@ -68,10 +79,12 @@ export function serveOptionsFrom(values: Record<string, string | boolean | strin
   if (maxRequests !== undefined) pool.maxRequests = maxRequests;
   const jitter = integerOption(values, "max-requests-jitter", 0);
   if (jitter !== undefined) pool.maxRequestsJitter = jitter;
+  const memory = integerOption(values, "max-worker-memory", 1);
+  if (memory !== undefined) pool.maxWorkerMemoryMb = memory;
   if (values["status-path"] !== undefined) pool.statusPath = String(values["status-path"]);
   if (values["control-socket"] !== undefined) pool.controlSocket = String(values["control-socket"]);
   if (Object.keys(pool).length > 0) {
-    if ((workers ?? 1) < 2) throw new UsageError(`${Object.keys(pool).map((key) => `--${key.replace(/Ms$/, "").replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())}`).join(", ")} need the pool: add --workers N (N >= 2)`);
+    if ((workers ?? 1) < 2) throw new UsageError(`${Object.keys(pool).map((key) => `--${FLAG_OF[key] ?? key}`).join(", ")} need the pool: add --workers N (N >= 2)`);
     options.serverOptions = pool;
   }
   return options;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { describeError, exitCodeOf, UsageError } from "../../src/cli/errors.js";
 import { BindError, ListenError, LoadError, PoolBootError, PoolOptionError, ServeError } from "../../src/server/errors.js";
 import { serveOptionsFrom } from "../../src/cli/serve-command.js";
+import { masterSettings, memoryCeiling } from "../../src/server/pool/options.js";
 
 describe("serve options", () => {
   it("maps pool flags to the pool's settings in milliseconds", () => {
@@ -11,6 +12,20 @@ describe("serve options", () => {
 
   it("refuses pool flags without a pool and names the flag", () => {
     expect(() => serveOptionsFrom({ "heartbeat-timeout": "5" })).toThrow("--heartbeat-timeout need the pool: add --workers N (N >= 2)");
+    expect(() => serveOptionsFrom({ "max-worker-memory": "512", "status-path": "/_pool" })).toThrow("--max-worker-memory, --status-path need the pool");
+  });
+
+  it("takes --timeout 0 (no timeout) and --max-worker-memory in MB", () => {
+    expect(serveOptionsFrom({ workers: "2", timeout: "0", "max-worker-memory": "512" }).serverOptions).toEqual({ timeoutMs: 0, maxWorkerMemoryMb: 512 });
+    expect(() => serveOptionsFrom({ workers: "2", "max-worker-memory": "lots" })).toThrow('--max-worker-memory must be a whole number >= 1; got "lots"');
+  });
+
+  it("ships a default request timeout of 30 s for the pool; 0 turns it off", () => {
+    expect(masterSettings({ spec: "a.js" }).timeoutMs).toBe(30_000);
+    expect(masterSettings({ spec: "a.js", timeoutMs: 0 }).timeoutMs).toBeUndefined();
+    expect(masterSettings({ spec: "a.js", timeoutMs: 2500 }).timeoutMs).toBe(2500);
+    expect(memoryCeiling({ spec: "a.js", maxWorkerMemoryMb: 2 })).toBe(2 * 1024 * 1024);
+    expect(() => memoryCeiling({ spec: "a.js", maxWorkerMemoryMb: -1 })).toThrow(PoolOptionError);
   });
 });
 
