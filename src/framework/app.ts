@@ -528,6 +528,11 @@ export function createApp(options: AppOptions = {}): FrameworkApp {
         const own: { route: Route | undefined } = { route: undefined };
         add("GET", path, {}, () => jsonReply(openApiDocument(app, openapiOptions, own.route)));
         own.route = routes[routes.length - 1];
+        // The document is JSON: it keeps an API app "all JSON" for errorFormat "auto".
+        if (own.route !== undefined) {
+          own.route.json = errorFormat !== "accept";
+          jsonRoutes++;
+        }
         return app;
       },
     },

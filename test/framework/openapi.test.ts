@@ -128,6 +128,13 @@ describe("OpenAPI 3.1", () => {
     expect((await validate(document)).valid).toBe(true);
   });
 
+  it("the document route keeps an all-JSON app answering misses with problem+json", async () => {
+    const app = createApp().get("/books", { response: z.array(Book) }, () => []).openapi({ info: { title: "t", version: "1" } });
+    const miss = await request(app, "GET", "/nope", { headers: { accept: "*/*" } });
+    expect(miss.status).toBe(404);
+    expect(miss.header("content-type")).toBe("application/problem+json");
+  });
+
   it("bad options name the fix", () => {
     expect(() => createApp().openapi({} as never)).toThrow(/info needs a title and a version/);
     expect(() => createApp().openapi({ info: { title: "t", version: "1" }, unrepresentable: "skip" as "any" })).toThrow(/unrepresentable must be "throw" or "any"/);
