@@ -51,7 +51,15 @@ export function byteLength(body: string | Uint8Array): number {
 }
 
 function isStream(body: ReplyBody): body is BodyStream {
-  return typeof body === "object" && body !== null && !(body instanceof Uint8Array);
+  return typeof body === "object" && body !== null && !(body instanceof Uint8Array)
+    && (typeof (body as Iterable<BodyChunk>)[Symbol.iterator] === "function" || typeof (body as AsyncIterable<BodyChunk>)[Symbol.asyncIterator] === "function");
+}
+
+function bodyProblem(body: unknown): string | undefined {
+  if (body === null || body === undefined || typeof body === "string" || body instanceof Uint8Array) return undefined;
+  if (isStream(body as ReplyBody)) return undefined;
+  const what = body instanceof ArrayBuffer ? "an ArrayBuffer (wrap it: new Uint8Array(buffer))" : typeof body === "object" ? "an object that is not iterable" : `a ${typeof body}`;
+  return `the body is ${what}; return a string, a Uint8Array or an (async) iterable of them`;
 }
 
 function plan(status: number, headers: HeaderList, whole: string | Uint8Array | null, stream: BodyStream | null, discard: ReplyBody, problem: string | undefined): ReplyPlan {
@@ -122,6 +130,8 @@ export function planReply(reply: Reply, method: string, development = false): Re
     if (copied) headers.push(pair);
   }
   const body = reply.body;
+  const wrongBody = bodyProblem(body);
+  if (wrongBody !== undefined) return invalid(wrongBody, reply, method, development);
   const head = method === "HEAD";
   if (status === 204 || status === 304) {
     if (status === 204 && lengthValue !== undefined) headers = headers.filter(([name]) => name.toLowerCase() !== "content-length");

@@ -154,17 +154,18 @@ export class SocketServer<C extends Drainable> {
     await listenOn(this.#server, target, { protocol: spec.protocol, socketMode: options.socketMode });
     const port = target.kind === "tcp" ? boundPort(this.#server) : undefined;
     const url = describeBind(target.kind === "tcp" ? { ...target, port: port ?? target.port } : target, spec.scheme);
-    const base = this;
+    const inFlight = (): number => this.inFlight;
+    const served = (): number => this.served;
     return {
       url,
       port,
       get inFlight() {
-        return base.inFlight;
+        return inFlight();
       },
       get served() {
-        return base.served;
+        return served();
       },
-      close: (closeOptions) => base.close(closeOptions),
+      close: (closeOptions) => this.close(closeOptions),
     };
   }
 

@@ -83,6 +83,12 @@ describe("reply plan", () => {
     expect(plan.headers).toEqual([["x-a", "1"], ["content-length", "2"]]);
   });
 
+  it("refuses a body that is neither text, bytes nor an iterable", () => {
+    expect(planReply(ok([], 42 as unknown as string), "GET").problem).toMatch(/the body is a number/);
+    expect(planReply(ok([], new ArrayBuffer(2) as unknown as string), "GET").problem).toMatch(/wrap it/);
+    expect(planReply(ok([], {} as unknown as string), "GET").problem).toMatch(/not iterable/);
+  });
+
   it("streams an iterable body without a length", () => {
     const body = (async function* () { yield "a"; })();
     const plan = planReply(ok([], body), "GET");

@@ -2,7 +2,7 @@
 import type { Socket } from "node:net";
 import type { App, Env, LogSink, Reply } from "../../contract.js";
 import { discardBody, EMPTY_INPUT, RequestInput } from "../../gateway/body.js";
-import { invoke } from "../../gateway/invoke.js";
+import { describeRequest, invoke, stackOf } from "../../gateway/invoke.js";
 import { LazyAbort } from "../../gateway/lazy-abort.js";
 import { planReply } from "../../gateway/reply-plan.js";
 import { sendPlan } from "../../gateway/reply-writer.js";
@@ -259,16 +259,27 @@ export class FastCgiConnection implements SessionHandler {
 
   #respond(request: FastCgiRequest, env: Env, reply: Reply): void {
     const development = this.#host.settings.development;
-    const plan = planReply(reply, env.REQUEST_METHOD, development);
-    if (request.done) {
-      void discardBody(reply.body).catch(() => undefined);
-      return;
+    try {
+      const plan = planReply(reply, env.REQUEST_METHOD, development);
+      if (request.done) {
+        void discardBody(reply.body).catch(() => undefined);
+        return;
+      }
+      if (plan.stream === null && plan.problem === undefined && plan.discard === undefined) {
+        finishWhole(this, request, plan, plan.whole);
+        return;
+      }
+      sendPlan(plan, new FastCgiReplySink(this, request), env, this.#host.log, development)?.catch((error: unknown) => this.#failed(request, env, error));
+    } catch (error) {
+      this.#failed(request, env, error);
     }
-    if (plan.stream === null && plan.problem === undefined && plan.discard === undefined) {
-      finishWhole(this, request, plan, plan.whole);
-      return;
-    }
-    void sendPlan(plan, new FastCgiReplySink(this, request), env, this.#host.log, development);
+  }
+
+  /** Writing a reply threw (a bug, not the app's): log it and drop the connection rather than hang the request. */
+  #failed(request: FastCgiRequest, env: Env, error: unknown): void {
+    this.#host.log.write(`tsgi fastcgi: ${describeRequest(env)}: sending the reply failed: ${stackOf(error)}`);
+    this.#abandon(request, "sending the reply failed");
+    this.destroy("sending the reply failed");
   }
 
   /**

@@ -3,7 +3,7 @@ import type { Socket } from "node:net";
 import type { App, Env, LogSink, Reply } from "../../contract.js";
 import { discardBody, RequestInput } from "../../gateway/body.js";
 import { copyParams, createEnv, finishEnv, type EnvBase } from "../../gateway/env-core.js";
-import { invoke } from "../../gateway/invoke.js";
+import { describeRequest, invoke, stackOf } from "../../gateway/invoke.js";
 import { LazyAbort } from "../../gateway/lazy-abort.js";
 import { cgiHeadText, planReply, type ReplyPlan } from "../../gateway/reply-plan.js";
 import { sendPlan, type ReplySink } from "../../gateway/reply-writer.js";
@@ -143,12 +143,22 @@ export class ScgiConnection {
 
   #respond(env: Env, reply: Reply): void {
     const development = this.#host.settings.development;
-    const plan = planReply(reply, env.REQUEST_METHOD, development);
-    if (this.#done) {
-      void discardBody(reply.body).catch(() => undefined);
-      return;
+    try {
+      const plan = planReply(reply, env.REQUEST_METHOD, development);
+      if (this.#done) {
+        void discardBody(reply.body).catch(() => undefined);
+        return;
+      }
+      sendPlan(plan, this.#sink(), env, this.#host.log, development)?.catch((error: unknown) => this.#failed(env, error));
+    } catch (error) {
+      this.#failed(env, error);
     }
-    void sendPlan(plan, this.#sink(), env, this.#host.log, development);
+  }
+
+  /** Writing a reply threw (a bug, not the app's): log it and drop the connection rather than hang it. */
+  #failed(env: Env, error: unknown): void {
+    this.#host.log.write(`tsgi scgi: ${describeRequest(env)}: sending the reply failed: ${stackOf(error)}`);
+    this.#abort("sending the reply failed");
   }
 
   #sink(): ReplySink {
