@@ -191,6 +191,22 @@ describe("controller middleware", () => {
 });
 
 describe("mount middleware", () => {
+  it("a guard on a mount builds its login URL against env tsgi.site_root, so it does not loop inside the mount", async () => {
+    const guard: Middleware = (app) => (env) => {
+      if (env.HTTP_AUTHORIZATION !== undefined) return app(env);
+      const site = typeof env["tsgi.site_root"] === "string" ? env["tsgi.site_root"] : env.SCRIPT_NAME;
+      const next = encodeURIComponent(env.SCRIPT_NAME + env.PATH_INFO);
+      return { status: 303, headers: [["location", `${site}/login?next=${next}`]], body: "" };
+    };
+    const account = createApp().get("/orders", () => "orders");
+    const site = createApp().get("/login", () => "login form").mount("/account", account, { middleware: [guard] });
+    const reply = await request(site, "GET", "/shop/account/orders", { scriptName: "/shop" });
+    expect(reply.status).toBe(303);
+    expect(reply.header("location")).toBe("/shop/login?next=%2Fshop%2Faccount%2Forders");
+    expect((await request(site, "GET", "/shop/login", { scriptName: "/shop" })).text).toBe("login form");
+    expect((await request(site, "GET", "/shop/account/orders", { scriptName: "/shop", headers: { authorization: "x" } })).text).toBe("orders");
+  });
+
   it("wraps the mounted app, which sees the mounted env", async () => {
     const seen: string[] = [];
     const spy: Middleware = (app) => (env) => {
