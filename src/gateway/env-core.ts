@@ -101,20 +101,36 @@ function latin1OfUtf8(value: string): string {
  * `headersAsUtf8` when the source decoded them as UTF-8 (Node's `process.env`).
  */
 export function copyParams(env: Env, params: Iterable<[string, string]> | Record<string, string | undefined>, headersAsUtf8 = false): void {
-  const record = env as unknown as Record<string, string>;
   if (Array.isArray(params)) {
     for (let i = 0; i < params.length; i++) {
       const pair = params[i] as [string, string];
-      const name = pair[0];
-      if (!isDroppedParam(name)) record[name] = pair[1];
+      copyParam(env, pair[0], pair[1], headersAsUtf8);
     }
     return;
   }
   const entries = Symbol.iterator in params ? (params as Iterable<[string, string]>) : Object.entries(params);
   for (const [name, value] of entries) {
-    if (typeof value !== "string" || isDroppedParam(name)) continue;
-    record[name] = headersAsUtf8 && name.startsWith("HTTP_") ? headerFromUtf8(value) : value;
+    if (typeof value === "string") copyParam(env, name, value, headersAsUtf8);
   }
+}
+
+/**
+ * One parameter: dropped names never; an empty CONTENT_TYPE or CONTENT_LENGTH (nginx sends them for
+ * every request) is no body information at all; a header sent twice (nginx repeats `HTTP_COOKIE`) is
+ * joined as node:http joins it, Cookie with "; ", others with ", ".
+ */
+function copyParam(env: Env, name: string, value: string, headersAsUtf8: boolean): void {
+  if (isDroppedParam(name)) return;
+  const record = env as unknown as Record<string, string | undefined>;
+  const c = name.charCodeAt(0);
+  if (c === 72 /* H */ && name.startsWith("HTTP_")) {
+    const text = headersAsUtf8 ? headerFromUtf8(value) : value;
+    const previous = record[name];
+    record[name] = previous === undefined ? text : previous + (name === "HTTP_COOKIE" ? "; " : ", ") + text;
+    return;
+  }
+  if (value === "" && c === 67 /* C */ && (name === "CONTENT_TYPE" || name === "CONTENT_LENGTH")) return;
+  record[name] = value;
 }
 
 /**
@@ -172,16 +188,17 @@ export function applyScriptName(env: Env, scriptName: string): void {
 
 /**
  * Derives what every server derives the same way, after the request's own keys are in: SCRIPT_NAME `/`
- * becomes empty; SERVER_NAME (and SERVER_PORT when unknown) come from the Host header when the server
- * or front server did not say them, and without Host SERVER_NAME is the front server's SERVER_ADDR; the mount point re-splits the path; `HTTPS=on` selects https.
+ * becomes empty; SERVER_NAME (and SERVER_PORT, when Host has one) come from the Host header whatever the
+ * front server said, as gunicorn does, so every path gives the name and port the client addressed; without
+ * Host, SERVER_NAME is what the server or front server said, else the front server's SERVER_ADDR; the mount point re-splits the path; `HTTPS=on` selects https.
  */
 export function finishEnv(env: Env, scriptName: string | undefined): Env {
   if (env.SCRIPT_NAME === "/") env.SCRIPT_NAME = "";
   const host = env.HTTP_HOST;
-  if (host !== undefined && host !== "" && (env.SERVER_NAME === "" || env.SERVER_PORT === "")) {
+  if (host !== undefined && host !== "") {
     const [name, port] = splitHost(host);
-    if (env.SERVER_NAME === "") env.SERVER_NAME = name;
-    if (env.SERVER_PORT === "" && port !== "") env.SERVER_PORT = port;
+    env.SERVER_NAME = name;
+    if (port !== "") env.SERVER_PORT = port;
   }
   if (env.SERVER_NAME === "" && typeof env.SERVER_ADDR === "string" && env.SERVER_ADDR !== "") env.SERVER_NAME = addressName(env.SERVER_ADDR);
   if (scriptName !== undefined) applyScriptName(env, scriptName);

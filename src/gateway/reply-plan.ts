@@ -35,6 +35,11 @@ export interface ReplyPlan {
   readonly discard: ReplyBody;
   /** Why the app's reply was replaced by this 500; undefined for a valid reply. */
   readonly problem: string | undefined;
+  /**
+   * True when some header value holds a character from U+0080 to U+00FF. node:http writes a head sent
+   * together with a string body in the body's encoding (UTF-8); such a head must go out on its own.
+   */
+  readonly latin1Head: boolean;
 }
 
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"]);
@@ -62,9 +67,13 @@ function bodyProblem(body: unknown): string | undefined {
   return `the body is ${what}; return a string, a Uint8Array or an (async) iterable of them`;
 }
 
+let latin1Head = false;
+
 function plan(status: number, headers: HeaderList, whole: string | Uint8Array | null, stream: BodyStream | null, discard: ReplyBody, problem: string | undefined): ReplyPlan {
-  return { status, reason: reasonPhrase(status), headers, whole, stream, discard, problem };
+  return { status, reason: reasonPhrase(status), headers, whole, stream, discard, problem, latin1Head: problem === undefined && latin1Head };
 }
+
+const NON_ASCII = /[\x80-\xff]/;
 
 /**
  * The plan of a plain-text reply to an error: `500 Internal Server Error` (or the status given), the
@@ -105,7 +114,10 @@ export function planReply(reply: Reply, method: string, development = false): Re
   let headers = list;
   let lengthValue: string | undefined;
   let copied = false;
-  for (let i = 0; i < list.length; i++) {
+  const known = checkedLists.get(list);
+  const plain = known !== undefined && unchanged(known, list);
+  latin1Head = plain && known.latin1;
+  for (let i = plain ? list.length : 0; i < list.length; i++) {
     const pair = list[i];
     if (!Array.isArray(pair) || typeof pair[0] !== "string" || typeof pair[1] !== "string") {
       return invalid(`header ${i} is not a [name, value] pair of strings`, reply, method, development);
@@ -113,6 +125,7 @@ export function planReply(reply: Reply, method: string, development = false): Re
     const name = pair[0];
     const problem = headerProblem(name, pair[1]);
     if (problem !== undefined) return invalid(problem, reply, method, development);
+    if (!latin1Head && NON_ASCII.test(pair[1])) latin1Head = true;
     const lower = name.length <= 17 ? name.toLowerCase() : "";
     if (lower === "content-length") {
       if (lengthValue !== undefined) return invalid("more than one content-length header", reply, method, development);
@@ -129,6 +142,7 @@ export function planReply(reply: Reply, method: string, development = false): Re
     }
     if (copied) headers.push(pair);
   }
+  const entry = plain ? known : !copied && lengthValue === undefined ? remember(list, latin1Head) : undefined;
   const body = reply.body;
   const wrongBody = bodyProblem(body);
   if (wrongBody !== undefined) return invalid(wrongBody, reply, method, development);
@@ -151,7 +165,47 @@ export function planReply(reply: Reply, method: string, development = false): Re
     }
     return plan(status, headers, head ? null : body, null, undefined, undefined);
   }
-  return plan(status, withLength(headers, copied, length), head ? null : body, null, undefined, undefined);
+  return plan(status, entry !== undefined ? sized(entry, list, length) : withLength(headers, copied, length), head ? null : body, null, undefined, undefined);
+}
+
+/**
+ * Header lists already checked and found plain (valid, with no Content-Length, Status or hop-by-hop
+ * field): apps usually return the same module-level list on every request, so it is checked once, and
+ * its copy with a Content-Length is kept for the last length seen. A list changed since is checked again.
+ */
+interface CheckedList {
+  snapshot: string[];
+  latin1: boolean;
+  length: number;
+  withLength: HeaderList | undefined;
+}
+
+const checkedLists = new WeakMap<HeaderList, CheckedList>();
+
+function remember(list: HeaderList, latin1: boolean): CheckedList {
+  const snapshot: string[] = [];
+  for (const [name, value] of list) snapshot.push(name, value);
+  const entry: CheckedList = { snapshot, latin1, length: -1, withLength: undefined };
+  checkedLists.set(list, entry);
+  return entry;
+}
+
+function unchanged(entry: CheckedList, list: HeaderList): boolean {
+  const snapshot = entry.snapshot;
+  if (snapshot.length !== list.length * 2) return false;
+  for (let i = 0; i < list.length; i++) {
+    const pair = list[i] as [string, string];
+    if (pair[0] !== snapshot[2 * i] || pair[1] !== snapshot[2 * i + 1]) return false;
+  }
+  return true;
+}
+
+function sized(entry: CheckedList, list: HeaderList, length: number): HeaderList {
+  if (entry.length !== length || entry.withLength === undefined) {
+    entry.withLength = withLength(list, false, length);
+    entry.length = length;
+  }
+  return entry.withLength;
 }
 
 function withLength(headers: HeaderList, owned: boolean, length: number): HeaderList {

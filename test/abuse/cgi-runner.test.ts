@@ -38,6 +38,12 @@ describe("CGI runner input checks", () => {
     expect([reply.status, reply.body]).toEqual([200, "read 5"]);
   });
 
+  it("reads a chunked body passed through without CONTENT_LENGTH (Apache mod_cgi) to the end of stdin", async () => {
+    const env = { ...cgiVariables("POST", "/", [["Transfer-Encoding", "chunked"]], undefined) };
+    const reply = await run(echoLength, env, "twelve bytes");
+    expect([reply.status, reply.body]).toEqual([200, "read 12"]);
+  });
+
   it("deletes HTTP_PROXY from process.env before the app runs (httpoxy)", async () => {
     process.env.HTTP_PROXY = "http://evil.example:3128";
     try {

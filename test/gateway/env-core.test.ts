@@ -23,11 +23,21 @@ describe("env core", () => {
     expect(addressName("::ffff:127.0.0.1")).toBe("127.0.0.1");
   });
 
-  it("derives SERVER_NAME and SERVER_PORT from Host only when the server did not say them", () => {
+  it("takes SERVER_NAME and SERVER_PORT from Host whatever the front server said; its own values without Host", () => {
     const env = envOf({ HTTP_HOST: "[::1]:8080" });
     expect([env.SERVER_NAME, env.SERVER_PORT]).toEqual(["[::1]", "8080"]);
     const front = envOf({ HTTP_HOST: "a.test:1", SERVER_NAME: "site.test", SERVER_PORT: "443" });
-    expect([front.SERVER_NAME, front.SERVER_PORT]).toEqual(["site.test", "443"]);
+    expect([front.SERVER_NAME, front.SERVER_PORT]).toEqual(["a.test", "1"]);
+    const noPort = envOf({ HTTP_HOST: "a.test", SERVER_NAME: "site.test", SERVER_PORT: "443" });
+    expect([noPort.SERVER_NAME, noPort.SERVER_PORT]).toEqual(["a.test", "443"]);
+    const noHost = envOf({ SERVER_NAME: "site.test", SERVER_PORT: "443" });
+    expect([noHost.SERVER_NAME, noHost.SERVER_PORT]).toEqual(["site.test", "443"]);
+  });
+
+  it("joins a header sent twice (nginx repeats HTTP_COOKIE) and drops empty CONTENT_TYPE/CONTENT_LENGTH", () => {
+    const env = createEnv(base, EMPTY_INPUT, new LazyAbort());
+    copyParams(env, [["HTTP_COOKIE", "a=1"], ["HTTP_COOKIE", "b=2"], ["HTTP_X", "1"], ["HTTP_X", "2"], ["CONTENT_TYPE", ""], ["CONTENT_LENGTH", ""]]);
+    expect([env.HTTP_COOKIE, env.HTTP_X, "CONTENT_TYPE" in env, "CONTENT_LENGTH" in env]).toEqual(["a=1; b=2", "1, 2", false, false]);
   });
 
   it("rebuilds URLs without double brackets, with or without Host", () => {

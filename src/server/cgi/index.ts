@@ -24,7 +24,7 @@ import { errorPlan, planReply } from "../../gateway/reply-plan.js";
 import { sendPlan } from "../../gateway/reply-writer.js";
 import { toService } from "../../gateway/service.js";
 import { FdSink } from "./fd-sink.js";
-import { exactBody, type ByteSource } from "./input.js";
+import { bodyToEnd, exactBody, type ByteSource } from "./input.js";
 import { CgiReplySink, type CgiOutput } from "./output.js";
 
 export type { ByteSource } from "./input.js";
@@ -140,6 +140,7 @@ async function serveOne(app: App, env: Env, contentLength: string | undefined, s
   }
   const bytes = length === "" ? 0 : Number(length);
   if (bytes > 0) env["tsgi.input"] = new RequestInput(exactBody(stdin ?? process.stdin, bytes));
+  else if (length === "" && env.HTTP_TRANSFER_ENCODING !== undefined) env["tsgi.input"] = new RequestInput(bodyToEnd(stdin ?? process.stdin));
   const reply = await invoke(app, env, errors, development);
   await sendPlan(planReply(reply, env.REQUEST_METHOD, development), sink, env, errors, development);
   return sink.wasCut || signal.aborted ? 1 : 0;

@@ -27,3 +27,12 @@ export async function* exactBody(source: ByteSource, length: number): AsyncGener
   source.pause?.();
   if (remaining > 0) throw new HttpError(400, `the request body ended after ${length - remaining} of ${length} bytes (CONTENT_LENGTH)`);
 }
+
+/**
+ * Yields the whole of stdin up to its end: for a request with no CONTENT_LENGTH whose web server passes a
+ * chunked body through as it arrives (Apache's mod_cgi does, with `Transfer-Encoding` still set).
+ */
+export async function* bodyToEnd(source: ByteSource): AsyncGenerator<Uint8Array> {
+  const iterable: AsyncIterable<Uint8Array> = typeof source.iterator === "function" ? source.iterator({ destroyOnReturn: false }) : source;
+  for await (const chunk of iterable) yield chunk;
+}

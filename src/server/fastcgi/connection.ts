@@ -121,6 +121,13 @@ export class FastCgiConnection implements SessionHandler {
     this.socket.destroy();
   }
 
+  /** Aborts every request and resets the connection (RST), so the web server sees a failure, not an end. */
+  reset(reason: string): void {
+    this.#abortAll(reason);
+    if (typeof this.socket.resetAndDestroy === "function" && !this.socket.destroyed) this.socket.resetAndDestroy();
+    else this.socket.destroy();
+  }
+
   /**
    * Writes bytes; false when the socket buffer is full (wait for {@link drained}). While it is full the
    * connection stops reading, so a peer that sends requests without reading replies cannot grow memory.

@@ -59,7 +59,8 @@ export class FastCgiReplySink implements ReplySink {
    */
   cut(): void {
     if (this.#connection.active <= 1) {
-      this.#connection.destroy("the reply body failed after it started");
+      // A reset, not a FIN: without fastcgi_keep_conn nginx takes a FIN for the reply's normal end.
+      this.#connection.reset("the reply body failed after it started");
       return;
     }
     const id = this.#request.id;

@@ -124,7 +124,6 @@ export function buildHttpEnv(req: IncomingMessage, base: HttpEnvBase, input: Req
     const previous = record[key];
     record[key] = previous === undefined ? value : previous + (key === "HTTP_COOKIE" ? "; " : ", ") + value;
   }
-  finishEnv(env, undefined);
-  if (env.SERVER_NAME === "") env.SERVER_NAME = facts.serverName;
-  return env;
+  env.SERVER_NAME = facts.serverName;
+  return finishEnv(env, undefined);
 }

@@ -59,5 +59,5 @@ export function writeWhole(res: ServerResponse, plan: ReplyPlan, body: string | 
   if (res.destroyed) return;
   res.writeHead(plan.status, plan.reason, plan.headers);
   if (body === null) res.end();
-  else res.end(body);
+  else res.end(plan.latin1Head && typeof body === "string" ? Buffer.from(body) : body);
 }

@@ -176,7 +176,8 @@ export class ScgiConnection {
       cut: () => {
         this.#done = true;
         this.#host.ended();
-        this.socket.destroy();
+        // A reset, not a FIN: nginx takes an SCGI connection's FIN for the reply's normal end.
+        if (!this.socket.destroyed) this.socket.resetAndDestroy();
       },
     };
   }
