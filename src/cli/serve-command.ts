@@ -1,5 +1,6 @@
 /** `tsgi serve MODULE[:EXPORT]`: parse the options, then hand over to `serve()` (or the reloader). @module */
 import { parseBind } from "../server/bind.js";
+import { BindError } from "../server/errors.js";
 import { serve, type ServeOptions } from "../server/serve.js";
 import { integerOption, optionHelp, parseOptions, secondsOption, type OptionTable } from "./args.js";
 import { UsageError } from "./errors.js";
@@ -61,7 +62,8 @@ export function serveOptionsFrom(values: Record<string, string | boolean | strin
     try {
       options.bind = parseBind(String(values.bind));
     } catch (error) {
-      throw new UsageError(`--bind: ${(error as Error).message}`);
+      if (error instanceof BindError) throw new UsageError(`--bind: ${error.message}`);
+      throw error;
     }
   }
   const workers = integerOption(values, "workers", 1);

@@ -42,7 +42,10 @@ export interface PoolHandle {
   status(): PoolStatus;
   /** Acts as if the master received the signal (SIGHUP reloads, SIGTTIN adds a worker...). */
   signal(signal: PoolSignal): void;
-  /** Drains every worker (up to `graceMs`, default the pool's) and resolves once all are gone. */
+  /**
+   * Drains every worker (up to `graceMs`, default the pool's) and resolves once all are gone. Calling it
+   * again waits for the same stop; `close({ graceMs: 0 })` after it stops at once.
+   */
   close(options?: { graceMs?: number }): Promise<void>;
   /** Resolves once every worker is gone. */
   readonly stopped: Promise<void>;
@@ -152,15 +155,22 @@ export async function servePool(options: PoolOptions): Promise<PoolHandle> {
     throw new PoolBootError(stop.reason);
   }
   const stopped = result.then(() => undefined);
+  let closing: Promise<void> | undefined;
   return {
     url,
     controlSocket: control?.path,
     status: () => master.status(),
     signal: (signal) => queue.post({ type: "signal", signal }),
-    close: async (closeOptions = {}) => {
-      if (closeOptions.graceMs !== undefined) settings.graceMs = closeOptions.graceMs;
-      queue.post({ type: "signal", signal: "SIGTERM" });
-      await stopped;
+    close: (closeOptions = {}) => {
+      // Idempotent: a second close() is not a second SIGTERM; only one asking for no grace stops at once.
+      if (closing === undefined) {
+        if (closeOptions.graceMs !== undefined) settings.graceMs = closeOptions.graceMs;
+        queue.post({ type: "signal", signal: "SIGTERM" });
+        closing = stopped;
+      } else if (closeOptions.graceMs === 0) {
+        queue.post({ type: "signal", signal: "SIGQUIT" });
+      }
+      return closing;
     },
     stopped,
     result,

@@ -152,3 +152,14 @@ describe("pool limits (real processes)", () => {
     expect(took).toBeLessThan(33_000);
   }, 60_000);
 });
+
+describe("pool close() from code (real processes)", () => {
+  it("two close() calls at once are one graceful stop: a request in flight still finishes", async () => {
+    pool = await startPool({ workers: 2, graceMs: 10_000 }, { env: { FIXTURE_CLOSE_TWICE_AFTER_MS: "500" } });
+    const slow = get(pool.port, "/slow?ms=1500").then((reply) => `${reply.status} ${reply.body.replace(/\d+$/, "PID")}`, (error: Error) => error.message);
+    expect(await slow).toBe("200 slept 1500 in PID");
+    expect(await exitWithin(pool, 8000), pool.output()).toBe(0);
+    expect(pool.output()).toMatch(/CLOSED TWICE/);
+    expect(pool.output()).not.toMatch(/again: stopping at once/);
+  }, 30_000);
+});
