@@ -55,8 +55,9 @@ export function serveOptionsFrom(values: Record<string, string | boolean | strin
   const options: ServeOptions = {};
   const server = values.server;
   if (server !== undefined) {
-    if (!(SERVERS as readonly string[]).includes(String(server))) throw new UsageError(`--server must be one of ${SERVERS.join(", ")}; got ${JSON.stringify(server)}`);
-    options.server = server as NonNullable<ServeOptions["server"]>;
+    const kind = SERVERS.find((name) => name === server);
+    if (kind === undefined) throw new UsageError(`--server must be one of ${SERVERS.join(", ")}; got ${JSON.stringify(server)}`);
+    options.server = kind;
   }
   if (values.bind !== undefined) {
     try {

@@ -101,7 +101,7 @@ async function servePoolOf(spec: string | undefined, kind: ServerKind, options: 
 export async function serve(target: App | Service | string, options: ServeOptions = {}): Promise<ServeHandle> {
   const log = options.log ?? streamSink(process.stderr);
   const auto = options.server === undefined || options.server === "auto";
-  const kind: ServerKind = auto ? detectServer() : options.server as ServerKind;
+  const kind: ServerKind = options.server === undefined || options.server === "auto" ? detectServer() : options.server;
   // Detected FastCGI means a web server handed us a listening socket on fd 0: serve on it.
   if (auto && kind === "fastcgi" && options.bind === undefined) options = { ...options, bind: "fd:0" };
   const spec = typeof target === "string" ? target : options.spec;

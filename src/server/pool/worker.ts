@@ -17,7 +17,10 @@ import { EventQueue } from "./queue.js";
 import type { PoolStatus } from "./status.js";
 import { PendingRequests, withStatusPath, withTimeout } from "./worker-app.js";
 
-type WorkerEvent = MasterMessage | { tsgi: "quit" } | { tsgi: "master-gone" };
+type WorkerEvent = MasterMessage | { tsgi: "quit" } | { tsgi: "master-gone" } | { tsgi: "sigterm" };
+
+/** After a second SIGTERM, how long the stop may take before the worker exits anyway (as `tsgi serve`). */
+const FORCE_MS = 5000;
 
 function send(message: WorkerMessage): void {
   if (process.connected) process.send?.(message);
@@ -80,6 +83,13 @@ async function main(config: WorkerConfig): Promise<void> {
   const queue = new EventQueue<WorkerEvent>((event) => {
     switch (event.tsgi) {
       case "stop": void stop(event.graceMs); return;
+      case "sigterm":
+        // Like tsgi serve: the first drains, the second cuts the grace short, and a stop still hanging after that is given up on.
+        if (stopping === undefined) { void stop(Number(config.serverOptions.graceMs ?? 30_000)); return; }
+        log.write(`${label}: SIGTERM again: stopping now`);
+        server?.close({ graceMs: 0 }).catch(() => undefined);
+        setTimeout(() => { log.write(`${label}: still not stopped ${FORCE_MS} ms after the second SIGTERM; exiting`); exit(1); }, FORCE_MS).unref();
+        return;
       case "status": statusWaiters.get(event.requestId)?.(event.status); statusWaiters.delete(event.requestId); return;
       case "closing-ack": ackClosing?.(); return;
       case "quit": exit(0); return;
@@ -89,7 +99,7 @@ async function main(config: WorkerConfig): Promise<void> {
   process.on("message", (message: unknown) => { if (isMasterMessage(message)) queue.post(message); });
   // The terminal sends SIGINT/SIGHUP/SIGTTIN/SIGTTOU to the whole process group: the master decides.
   for (const signal of ["SIGINT", "SIGHUP", "SIGTTIN", "SIGTTOU"] as const) process.on(signal, () => undefined);
-  process.on("SIGTERM", () => queue.post({ tsgi: "stop", graceMs: Number(config.serverOptions.graceMs ?? 30_000) }));
+  process.on("SIGTERM", () => queue.post({ tsgi: "sigterm" }));
   process.on("SIGQUIT", () => queue.post({ tsgi: "quit" }));
 
   const fetchStatus = (): Promise<PoolStatus> => new Promise((resolve, reject) => {

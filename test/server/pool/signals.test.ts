@@ -32,6 +32,27 @@ describe("pool signals (real processes)", () => {
   }, 20_000);
 });
 
+describe("a worker's own signals (real processes)", () => {
+  it("a worker sent SIGTERM twice stops at once, as tsgi serve does, and the master replaces it", async () => {
+    pool = await startPool({ workers: 1, graceMs: 30_000 });
+    const p = pool;
+    const [worker] = readyPids(await pool.status()) as [number];
+    const slow = get(pool.port, "/slow?ms=20000").then((reply) => `answered ${reply.status}`, (error: Error) => error.message);
+    await sleep(300);
+    const started = Date.now();
+    process.kill(worker, "SIGTERM");
+    await sleep(200);
+    expect(alive(worker)).toBe(true);
+    process.kill(worker, "SIGTERM");
+    await waitFor(() => !alive(worker), 4000, "the worker to exit after its second SIGTERM");
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(await slow).toMatch(/socket hang up|ECONNRESET/);
+    expect(pool.output()).toMatch(new RegExp(`worker \\d+ \\(pid ${worker}\\): SIGTERM again: stopping now`));
+    await waitFor(async () => readyPids(await p.status()).length === 1, 15_000, "a replacement worker");
+    expect((await get(pool.port, "/pid")).status).toBe(200);
+  }, 30_000);
+});
+
 describe("pool signal storms and stop signals (real processes)", () => {
   it("a second SIGTERM stops at once, cutting a request that would outlive the grace period", async () => {
     pool = await startPool({ workers: 2, graceMs: 30_000 });
