@@ -44,4 +44,30 @@ describe("tsgi serve --reload", () => {
       temp.remove();
     }
   });
+
+  it("restarts the app on SIGHUP (the supervisor is still running afterwards)", async () => {
+    const temp = tempDir();
+    const port = await freePort();
+    writeFileSync(join(temp.path, "app.mjs"), "export default () => ({ status: 200, headers: [[\"content-type\", \"text/plain\"]], body: String(process.pid) });\n");
+    const cli = startCli(["serve", "app.mjs", "--reload", "--bind", `127.0.0.1:${port}`], {}, temp.path);
+    try {
+      await cli.waitFor(/serving app\.mjs/);
+      const first = await get(port);
+      cli.child.kill("SIGHUP");
+      await cli.waitFor(/SIGHUP: restarting the app/);
+      const deadline = Date.now() + 15_000;
+      let body = first;
+      while (Date.now() < deadline && (body === first || body === "")) {
+        body = await get(port).catch(() => "");
+        await sleep(100);
+      }
+      expect(body).toMatch(/^\d+$/);
+      expect(body).not.toBe(first);
+      expect(cli.child.exitCode).toBeNull();
+    } finally {
+      cli.child.kill("SIGTERM");
+      expect(await cli.exited, cli.stderr()).toBe(0);
+      temp.remove();
+    }
+  });
 });
