@@ -1,6 +1,6 @@
 /**
  * `serve()`: runs an app, a service or a module spec on the server chosen by name or detected,
- * with its lifecycle hooks and graceful stop on SIGTERM/SIGINT. Servers load lazily, by name, so a
+ * with its lifecycle hooks and graceful stop on SIGTERM/SIGINT. Servers load lazily from the server table, so a
  * process pays only for the one it runs.
  * @module
  */
@@ -9,7 +9,7 @@ import { streamSink } from "../gateway/log.js";
 import { toService } from "../gateway/service.js";
 import type { ListenTarget } from "./bind.js";
 import { detectServer, type ServerKind } from "./detect.js";
-import { runSignalLoop, SignalQueue, type SignalSource } from "./lifecycle.js";
+import type { SignalSource } from "./lifecycle.js";
 import { ServeError } from "./errors.js";
 import { loadService } from "./load.js";
 import { CGI_SERVER, isSocketServerKind, SOCKET_SERVERS } from "./registry.js";
@@ -153,6 +153,8 @@ export async function serve(target: App | Service | string, options: ServeOption
     const plainClose = close;
     return { kind, url: server.url, server, close: (o) => plainClose(o).finally(resolveStopped), stopped, exitCode: stopped.then(() => 0) };
   }
+  // Loaded here, not at the top: a CGI request never needs it (each module costs start-up time).
+  const { runSignalLoop, SignalQueue } = await import("./lifecycle.js");
   const queue = new SignalQueue(["SIGTERM", "SIGINT", "SIGHUP"], options.signals === true || options.signals === undefined ? process : options.signals);
   const graceMs = options.graceMs ?? 30_000;
   let forced = false;
