@@ -140,3 +140,20 @@ export class DrainWaiters {
     for (const wake of waiters) wake();
   }
 }
+
+/**
+ * Ends a connection with a reset (RST) so the peer sees a failure, not a normal end (for protocols with
+ * no other way to say a reply was cut short: SCGI, FastCGI without keep-conn). A reset discards data not
+ * yet sent, so it waits until what was written has left the process, and a moment for the kernel to pass it on.
+ */
+export function resetSoon(socket: Socket, settleMs = 50): void {
+  if (socket.destroyed) return;
+  const reset = (): void => {
+    setTimeout(() => {
+      if (!socket.destroyed) socket.resetAndDestroy();
+    }, settleMs).unref();
+  };
+  socket.pause();
+  if (socket.writableLength === 0) reset();
+  else socket.once("drain", reset);
+}

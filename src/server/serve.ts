@@ -122,6 +122,8 @@ export async function serve(target: App | Service | string, options: ServeOption
 
   const entry = SOCKET_SERVERS[kind];
   const start = await entry.load();
+  // Loaded here, not at the top: a CGI request never needs it (each module costs start-up time).
+  const { runSignalLoop, SignalQueue } = await import("./lifecycle.js");
   await service.startup?.();
   let server: RunningServer;
   try {
@@ -153,8 +155,6 @@ export async function serve(target: App | Service | string, options: ServeOption
     const plainClose = close;
     return { kind, url: server.url, server, close: (o) => plainClose(o).finally(resolveStopped), stopped, exitCode: stopped.then(() => 0) };
   }
-  // Loaded here, not at the top: a CGI request never needs it (each module costs start-up time).
-  const { runSignalLoop, SignalQueue } = await import("./lifecycle.js");
   const queue = new SignalQueue(["SIGTERM", "SIGINT", "SIGHUP"], options.signals === true || options.signals === undefined ? process : options.signals);
   const graceMs = options.graceMs ?? 30_000;
   let forced = false;

@@ -107,7 +107,9 @@ export class ScgiHeaderParser {
       if (valueEnd === -1) throw new ScgiProtocolError("the header has a name without a value (an odd number of strings)");
       if (nameEnd === off) throw new ScgiProtocolError("the header has an empty name");
       const name = block.toString("latin1", off, nameEnd);
-      if (seen.has(name)) throw new ScgiProtocolError(`the header repeats ${name}`);
+      // The SCGI note forbids repeated names, but nginx sends a repeated request header (two Cookie
+      // fields) as two HTTP_ pairs; those are kept for the env to join, any other repeat is refused.
+      if (seen.has(name) && !name.startsWith("HTTP_")) throw new ScgiProtocolError(`the header repeats ${name}`);
       if (params.length === this.#maxParams) throw new ScgiProtocolError(`the header has more than ${this.#maxParams} pairs`);
       seen.add(name);
       // Header values keep their bytes one char each (Latin-1, as node:http gives them); other CGI variables are UTF-8 text.

@@ -11,8 +11,9 @@ import {
   FastCgiSession, FCGI_MAX_CONNS, FCGI_MAX_REQS, FCGI_MPXS_CONNS, ProtocolStatus, RecordType, Role, roleName,
   type FastCgiProtocolError, type SessionHandler,
 } from "../../protocol/fastcgi/index.js";
-import type { EnvBase } from "../../gateway/env-core.js";
+import { addressName, type EnvBase } from "../../gateway/env-core.js";
 import { BodyQueue } from "../body-queue.js";
+import { resetSoon } from "../drain.js";
 import { buildFastCgiEnv } from "./env.js";
 import type { FastCgiSettings } from "./options.js";
 import { FastCgiReplySink, finishWhole } from "./reply.js";
@@ -123,9 +124,9 @@ export class FastCgiConnection implements SessionHandler {
 
   /** Aborts every request and resets the connection (RST), so the web server sees a failure, not an end. */
   reset(reason: string): void {
+    this.#ending = true;
+    resetSoon(this.socket);
     this.#abortAll(reason);
-    if (typeof this.socket.resetAndDestroy === "function" && !this.socket.destroyed) this.socket.resetAndDestroy();
-    else this.socket.destroy();
   }
 
   /**
@@ -259,6 +260,7 @@ export class FastCgiConnection implements SessionHandler {
     if (authorizer) request.body.discard();
     const env = buildFastCgiEnv(params, this.#envBase, authorizer ? EMPTY_INPUT : new RequestInput(request.body), request.abort, roleName(request.role));
     env["tsgi.errors"] = request.errors;
+    if (env.SERVER_NAME === "") env.SERVER_NAME = addressName(this.socket.localAddress ?? "");
     const result = invoke(host.app, env, host.log, host.settings.development);
     if (result instanceof Promise) void result.then((reply) => this.#respond(request, env, reply));
     else this.#respond(request, env, result);

@@ -2,13 +2,14 @@
 import type { Socket } from "node:net";
 import type { App, Env, LogSink, Reply } from "../../contract.js";
 import { discardBody, RequestInput } from "../../gateway/body.js";
-import { copyParams, createEnv, finishEnv, type EnvBase } from "../../gateway/env-core.js";
+import { addressName, copyParams, createEnv, finishEnv, type EnvBase } from "../../gateway/env-core.js";
 import { describeRequest, invoke, stackOf } from "../../gateway/invoke.js";
 import { LazyAbort } from "../../gateway/lazy-abort.js";
 import { cgiHeadText, planReply, type ReplyPlan } from "../../gateway/reply-plan.js";
 import { sendPlan, type ReplySink } from "../../gateway/reply-writer.js";
 import { ScgiHeaderParser, ScgiProtocolError, type ScgiHeader } from "../../protocol/scgi/index.js";
 import { BodyQueue } from "../body-queue.js";
+import { resetSoon } from "../drain.js";
 import type { ScgiSettings } from "./options.js";
 
 /** What a connection needs from its server. */
@@ -136,6 +137,8 @@ export class ScgiConnection {
     const env = createEnv(base, new RequestInput(body), this.#lazyAbort);
     copyParams(env, header.params);
     finishEnv(env, settings.scriptName);
+    // No Host and no SERVER_NAME/SERVER_ADDR from the front server: this server's own address.
+    if (env.SERVER_NAME === "") env.SERVER_NAME = addressName(this.socket.localAddress ?? "");
     const result = invoke(this.#host.app, env, this.#host.log, settings.development);
     if (result instanceof Promise) void result.then((reply) => this.#respond(env, reply));
     else this.#respond(env, result);
@@ -177,7 +180,8 @@ export class ScgiConnection {
         this.#done = true;
         this.#host.ended();
         // A reset, not a FIN: nginx takes an SCGI connection's FIN for the reply's normal end.
-        if (!this.socket.destroyed) this.socket.resetAndDestroy();
+        this.#ending = true;
+        resetSoon(this.socket);
       },
     };
   }

@@ -11,6 +11,12 @@ const runner: Runner = {
   binaries: ["nginx"],
   added: [],
   signalsTruncation: true,
+  deviations: {
+    "stream-fails-midway": {
+      why: "tsgi resets the connection so nginx cannot take the cut for a normal end; nginx then drops the body bytes it had buffered and closes the client's reply without its last chunk",
+      expect: { body: "" },
+    },
+  },
   oneProcess: true,
   async start() {
     const log = memorySink();
