@@ -114,7 +114,7 @@ export function planReply(reply: Reply, method: string, development = false): Re
   let headers = list;
   let lengthValue: string | undefined;
   let copied = false;
-  const known = checkedLists.get(list);
+  const known = lookup(list);
   const plain = known !== undefined && unchanged(known, list);
   latin1Head = plain && known.latin1;
   for (let i = plain ? list.length : 0; i < list.length; i++) {
@@ -169,25 +169,38 @@ export function planReply(reply: Reply, method: string, development = false): Re
 }
 
 /**
- * Header lists already checked and found plain (valid, with no Content-Length, Status or hop-by-hop
- * field): apps usually return the same module-level list on every request, so it is checked once, and
- * its copy with a Content-Length is kept for the last length seen. A list changed since is checked again.
+ * The last header list checked and found plain (valid, with no Content-Length, Status or hop-by-hop
+ * field). Apps often return the same module-level list on every request: it is then checked once, and its
+ * copy with a Content-Length is kept for the last length seen. One slot, no per-request allocation (a
+ * WeakMap of every fresh list costs more in GC than the checks it saves); a list changed since, or another
+ * list, is checked again.
  */
 interface CheckedList {
+  list: HeaderList | undefined;
   snapshot: string[];
   latin1: boolean;
   length: number;
   withLength: HeaderList | undefined;
 }
 
-const checkedLists = new WeakMap<HeaderList, CheckedList>();
+const last: CheckedList = { list: undefined, snapshot: [], latin1: false, length: -1, withLength: undefined };
+
+function lookup(list: HeaderList): CheckedList | undefined {
+  return last.list === list ? last : undefined;
+}
 
 function remember(list: HeaderList, latin1: boolean): CheckedList {
-  const snapshot: string[] = [];
-  for (const [name, value] of list) snapshot.push(name, value);
-  const entry: CheckedList = { snapshot, latin1, length: -1, withLength: undefined };
-  checkedLists.set(list, entry);
-  return entry;
+  const snapshot = last.snapshot;
+  snapshot.length = 0;
+  for (let i = 0; i < list.length; i++) {
+    const pair = list[i] as [string, string];
+    snapshot.push(pair[0], pair[1]);
+  }
+  last.list = list;
+  last.latin1 = latin1;
+  last.length = -1;
+  last.withLength = undefined;
+  return last;
 }
 
 function unchanged(entry: CheckedList, list: HeaderList): boolean {
@@ -207,7 +220,6 @@ function sized(entry: CheckedList, list: HeaderList, length: number): HeaderList
   }
   return entry.withLength;
 }
-
 function withLength(headers: HeaderList, owned: boolean, length: number): HeaderList {
   const out = owned ? headers : headers.slice();
   out.push(["content-length", String(length)]);
