@@ -73,7 +73,15 @@ function plan(status: number, headers: HeaderList, whole: string | Uint8Array | 
   return { status, reason: reasonPhrase(status), headers, whole, stream, discard, problem, latin1Head: problem === undefined && latin1Head };
 }
 
+/** A value of printable ASCII only: the common case, judged with one test. */
+const PLAIN_VALUE = /^[\x20-\x7e]*$/;
 const NON_ASCII = /[\x80-\xff]/;
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Lengths of the names the plan treats specially: te, status, upgrade/trailer, connection/keep-alive, content-length, proxy-connection, transfer-encoding. */
+function special(length: number): boolean {
+  return length === 2 || length === 6 || length === 7 || length === 10 || length === 14 || length === 16 || length === 17;
+}
 
 /**
  * The plan of a plain-text reply to an error: `500 Internal Server Error` (or the status given), the
@@ -123,10 +131,13 @@ export function planReply(reply: Reply, method: string, development = false): Re
       return invalid(`header ${i} is not a [name, value] pair of strings`, reply, method, development);
     }
     const name = pair[0];
-    const problem = headerProblem(name, pair[1]);
-    if (problem !== undefined) return invalid(problem, reply, method, development);
-    if (!latin1Head && NON_ASCII.test(pair[1])) latin1Head = true;
-    const lower = name.length <= 17 ? name.toLowerCase() : "";
+    const value = pair[1];
+    if (!TOKEN.test(name) || !PLAIN_VALUE.test(value)) {
+      const problem = headerProblem(name, value);
+      if (problem !== undefined) return invalid(problem, reply, method, development);
+      if (NON_ASCII.test(value)) latin1Head = true;
+    }
+    const lower = special(name.length) ? name.toLowerCase() : "";
     if (lower === "content-length") {
       if (lengthValue !== undefined) return invalid("more than one content-length header", reply, method, development);
       if (!/^[0-9]{1,15}$/.test(pair[1])) return invalid(`content-length ${JSON.stringify(pair[1])} is not a decimal number`, reply, method, development);

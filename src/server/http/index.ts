@@ -16,7 +16,6 @@ import { Server as NetServer } from "node:net";
 import type { App, Env, Reply } from "../../contract.js";
 import { EMPTY_INPUT, RequestInput } from "../../gateway/body.js";
 import { describeRequest, invoke, stackOf } from "../../gateway/invoke.js";
-import { LazyAbort } from "../../gateway/lazy-abort.js";
 import { streamSink } from "../../gateway/log.js";
 import { planReply } from "../../gateway/reply-plan.js";
 import { sendPlan } from "../../gateway/reply-writer.js";
@@ -25,14 +24,13 @@ import type { RunningServer, StartServer } from "../types.js";
 import { buildHttpEnv, Refusal, rememberConnection, type HttpEnvBase } from "./env.js";
 import { boundPort, listenOn } from "../listen.js";
 import { httpLimits, type HttpServerOptions } from "./options.js";
-import { Pipeline, type PipelineHost } from "./pipeline.js";
+import { Pipeline, ticketOf, type PipelineHost } from "./pipeline.js";
 import { HttpReplySink, writeWhole } from "./reply.js";
 
 export type { HttpServerOptions } from "./options.js";
 export { ListenError } from "../listen.js";
 
-const ABORT = Symbol("tsgi.abort");
-type TrackedResponse = ServerResponse & { [ABORT]?: LazyAbort };
+type TrackedResponse = ServerResponse;
 
 function hasBody(env: Env): boolean {
   const length = env.CONTENT_LENGTH;
@@ -86,7 +84,7 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
     release(res, finished) {
       inFlight--;
       served++;
-      if (!finished) (res as TrackedResponse)[ABORT]?.abort(new Error("the client closed the connection"));
+      if (!finished) ticketOf(res).abort(new Error("the client closed the connection"));
       if (closing && inFlight === 0) allSettled?.();
     },
     overflow(socket, waiting) {
@@ -126,9 +124,7 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
 
   function run(req: IncomingMessage, res: TrackedResponse): void {
     if (closing) res.shouldKeepAlive = false;
-    const abort = new LazyAbort();
-    res[ABORT] = abort;
-    const env = buildHttpEnv(req, base, EMPTY_INPUT, abort, limits.maxHeaders);
+    const env = buildHttpEnv(req, base, EMPTY_INPUT, ticketOf(res), limits.maxHeaders);
     if (env instanceof Refusal) return refuse(res, env, req.method ?? "GET");
     if (hasBody(env)) env["tsgi.input"] = new RequestInput(req.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>);
     const result = invoke(app, env, log, development);
@@ -149,7 +145,7 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
   let forceTimer: NodeJS.Timeout | undefined;
   let lingerTimer: NodeJS.Timeout | undefined;
   const force = (): void => {
-    eachLive((res) => res[ABORT]?.abort(new Error("the server is shutting down")));
+    eachLive((res) => ticketOf(res).abort(new Error("the server is shutting down")));
     server.closeAllConnections();
   };
 

@@ -10,6 +10,7 @@
  */
 import type { ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { LazyAbort } from "../../gateway/lazy-abort.js";
 
 /** Limits of one connection's pipeline. */
 export interface PipelineLimits {
@@ -36,15 +37,31 @@ export interface PipelineHost {
 
 const PIPELINE = Symbol("tsgi.pipeline");
 type Piped = Socket & { [PIPELINE]?: Pipeline };
-const OWNER = Symbol("tsgi.pipeline");
 const WAITING = 0;
 const STARTED = 1;
 const RELEASED = 2;
-const STATE = Symbol("tsgi.state");
-type Tracked = ServerResponse & { [STATE]: number; [OWNER]: Pipeline };
+const TICKET = Symbol("tsgi.ticket");
+
+/**
+ * A request's place in its connection's pipeline, and its lazily made `tsgi.signal` (one object per
+ * request, under one key of the reply: each key added to a node:http reply costs a property store).
+ */
+export class Ticket extends LazyAbort {
+  state = WAITING;
+  constructor(readonly pipeline: Pipeline) {
+    super();
+  }
+}
+
+type Tracked = ServerResponse & { [TICKET]: Ticket };
+
+/** The ticket of a reply the pipeline admitted. */
+export function ticketOf(res: ServerResponse): Ticket {
+  return (res as Tracked)[TICKET];
+}
 
 function onClose(this: Tracked): void {
-  this[OWNER].release(this);
+  this[TICKET].pipeline.release(this);
 }
 
 /** The pipeline of one connection, created on its first request. */
@@ -52,7 +69,9 @@ export class Pipeline {
   readonly #socket: Socket;
   readonly #limits: PipelineLimits;
   readonly #host: PipelineHost;
-  readonly #live = new Set<Tracked>();
+  /** The live replies: the usual single one in a field, more (pipelining) in a set made on first use. */
+  #only: Tracked | undefined = undefined;
+  #more: Set<Tracked> | undefined = undefined;
   readonly #waiting: Tracked[] = [];
   #active = 0;
   #paused = false;
@@ -73,16 +92,18 @@ export class Pipeline {
   }
 
   /** The replies taken and not yet released (running or waiting). */
-  get live(): ReadonlySet<ServerResponse> {
-    return this.#live;
+  get live(): ServerResponse[] {
+    const out: ServerResponse[] = this.#only === undefined ? [] : [this.#only];
+    if (this.#more !== undefined) out.push(...this.#more);
+    return out;
   }
 
   /** Takes a request: runs it now, or when the connection's earlier replies are out of the way. */
   admit(res: ServerResponse): void {
     const tracked = res as Tracked;
-    tracked[OWNER] = this;
-    tracked[STATE] = WAITING;
-    this.#live.add(tracked);
+    tracked[TICKET] = new Ticket(this);
+    if (this.#only === undefined) this.#only = tracked;
+    else (this.#more ??= new Set()).add(tracked);
     res.on("close", onClose); // emitted once; "on" spares the once-wrapper per request
     if (this.#waiting.length === 0 && this.#canStart()) {
       this.#start(tracked);
@@ -106,10 +127,12 @@ export class Pipeline {
   /** A reply closed (normally or with its connection): releases it once and lets the next one start. */
   release(res: ServerResponse): void {
     const tracked = res as Tracked;
-    const state = tracked[STATE];
+    const ticket = tracked[TICKET];
+    const state = ticket.state;
     if (state === RELEASED) return;
-    tracked[STATE] = RELEASED;
-    this.#live.delete(tracked);
+    ticket.state = RELEASED;
+    if (this.#only === tracked) this.#only = undefined;
+    else this.#more?.delete(tracked);
     this.#host.release(res, res.writableFinished);
     if (state === STARTED) {
       this.#active--;
@@ -118,7 +141,7 @@ export class Pipeline {
   }
 
   #start(res: Tracked): void {
-    res[STATE] = STARTED;
+    res[TICKET].state = STARTED;
     this.#active++;
     this.#host.start(res);
   }
@@ -130,7 +153,7 @@ export class Pipeline {
   #pump(): void {
     while (this.#waiting.length > 0 && this.#canStart() && !this.#socket.destroyed) {
       const next = this.#waiting.shift() as Tracked;
-      if (next[STATE] === WAITING) this.#start(next);
+      if (next[TICKET].state === WAITING) this.#start(next);
     }
     if (this.#paused && this.#waiting.length === 0 && !this.#socket.destroyed) {
       this.#paused = false;
@@ -140,7 +163,7 @@ export class Pipeline {
 
   #closed(): void {
     this.#waiting.length = 0;
-    for (const res of [...this.#live]) this.release(res);
+    for (const res of this.live) this.release(res);
     this.#host.closed(this);
   }
 }
