@@ -204,6 +204,27 @@ export function sessionUser<U extends User>(options: SessionUserOptions<U>): Mid
 }
 
 /**
+ * The site root of a request: `env["tsgi.site_root"]` (set by a framework app on the envs of its
+ * mounts), else SCRIPT_NAME. Login pages, `next` and redirects are paths below it, so a guard or a
+ * login form placed inside a mount still points at the site's login page.
+ *
+ * @example
+ * ```ts
+ * siteRoot(env) + "/login"; // "/shop/login" inside a mount at /shop/account
+ * ```
+ */
+export function siteRoot(env: Env): string {
+  const root = env["tsgi.site_root"];
+  return typeof root === "string" && env.SCRIPT_NAME.startsWith(root) ? root : env.SCRIPT_NAME;
+}
+
+/** The request's path below the site root (with the query when `query` is true). */
+function sitePath(env: Env, query = false): string {
+  const path = env.SCRIPT_NAME.slice(siteRoot(env).length) + env.PATH_INFO;
+  return query && env.QUERY_STRING !== "" ? `${path}?${env.QUERY_STRING}` : path;
+}
+
+/**
  * A local path safe to redirect to, ready for a `Location` header, or `fallback`: it must start with one
  * `/` (no scheme-relative `//` or `/\`) and hold no control characters or backslashes; what a URL may not
  * hold as it is (non-ASCII, spaces, quotes) is percent-encoded, so request data never becomes header
@@ -225,11 +246,11 @@ export function safeRedirect(target: string | null | undefined, fallback = "/"):
 export interface FormLoginOptions<U extends User> {
   /** Checks the submitted credentials; `passwordAuthenticator` from tsgi/middleware/password fits. */
   authenticate: (username: string, password: string, env: Env) => U | undefined | Promise<U | undefined>;
-  /** Path (below SCRIPT_NAME) the form posts to. Default `/login`. GET and others pass to the app. */
+  /** Site path (below {@link siteRoot}) the form posts to. Default `/login`. GET and others pass to the app. */
   path?: string;
-  /** Path the user logs out at with POST. Default `/logout`. */
+  /** Site path the user logs out at with POST. Default `/logout`. */
   logoutPath?: string;
-  /** Where to go after login when the form has no safe `next` field. Default `/`. */
+  /** Site path to go to after login when the form has no safe `next` field. Default `/`. */
   redirect?: string;
   /** Form field names. Defaults `username`, `password`, `next`. */
   fields?: { username?: string; password?: string; next?: string };
@@ -245,7 +266,8 @@ export interface FormLoginOptions<U extends User> {
  * attempt limits ({@link LoginLimits}, on by default) 429 with `Retry-After`; on success logs in
  * ({@link login}) and redirects (303) to the form's `next` if it is a local path, else to `redirect`; on
  * failure flashes "wrong username or password" and redirects back to the form (GET `path?next=...`). A
- * POST to `logoutPath` logs out ({@link logout}) and redirects to `redirect`. Put `csrf()` outside it,
+ * POST to `logoutPath` logs out ({@link logout}) and redirects to `redirect`. Every path is a site path,
+ * below {@link siteRoot}, wherever the middleware sits. Put `csrf()` outside it,
  * `sessions()` outside that, and `proxyFix()` outermost when behind a proxy (the limits key on the
  * client address).
  *
@@ -260,10 +282,12 @@ export function formLogin<U extends User>(options: FormLoginOptions<U>): Middlew
   const home = safeRedirect(options.redirect ?? "/");
   const field = { username: "username", password: "password", next: "next", ...options.fields };
   const throttle = loginThrottle(options.limits);
-  const redirect = (env: Env, target: string): Reply => ({ status: 303, headers: [["location", encodeLocation(env.SCRIPT_NAME + target)], ["cache-control", "no-store"]], body: "" });
+  const redirect = (env: Env, target: string): Reply => ({ status: 303, headers: [["location", encodeLocation(siteRoot(env) + target)], ["cache-control", "no-store"]], body: "" });
   return (app: App): App => async (env: Env): Promise<Reply> => {
-    if (env.REQUEST_METHOD !== "POST" || (env.PATH_INFO !== path && env.PATH_INFO !== logoutPath)) return app(env);
-    if (env.PATH_INFO === logoutPath) {
+    if (env.REQUEST_METHOD !== "POST") return app(env);
+    const here = sitePath(env);
+    if (here !== path && here !== logoutPath) return app(env);
+    if (here === logoutPath) {
       logout(env);
       getSession(env).flash("you are logged out");
       return redirect(env, home);
@@ -291,25 +315,41 @@ export function formLogin<U extends User>(options: FormLoginOptions<U>): Middlew
 
 /** Options for the guards. */
 export interface GuardOptions {
-  /** Send anonymous browsers here (303, with `?next=` the page they wanted) instead of a 401. */
+  /**
+   * Send anonymous browsers to this site path (303, with `?next=` the site path they wanted) instead
+   * of a 401. It is built against {@link siteRoot}, so a guard inside a mount still finds the site's
+   * login page; requests for the login page itself pass through unguarded.
+   */
   loginPath?: string;
 }
 
+/** True for a request of the guard's own login page, which must stay reachable (or it would loop). */
+const isLoginPage = (env: Env, options: GuardOptions): boolean => options.loginPath !== undefined && sitePath(env) === options.loginPath;
+
+/** 401, or a redirect to the login page with the wanted site path as `next`. */
 function anonymous(env: Env, options: GuardOptions): Reply {
   if (options.loginPath === undefined) return text(401, "log in to see this page");
-  const wanted = env.PATH_INFO + (env.QUERY_STRING !== "" ? "?" + env.QUERY_STRING : "");
-  return { status: 303, headers: [["location", encodeLocation(`${env.SCRIPT_NAME}${options.loginPath}?${new URLSearchParams({ next: wanted }).toString()}`)]], body: "" };
+  const wanted = sitePath(env, true);
+  return { status: 303, headers: [["location", encodeLocation(`${siteRoot(env)}${options.loginPath}?${new URLSearchParams({ next: wanted }).toString()}`)], ["cache-control", "no-store"]], body: "" };
 }
 
 function checkGuard(options: GuardOptions): void {
   const path = options.loginPath;
-  if (path !== undefined && safeRedirect(path, "") !== path) throw new TypeError(`loginPath ${JSON.stringify(path)} must be a local path like "/login": one leading "/", ASCII, no spaces or controls`);
+  if (path !== undefined && (safeRedirect(path, "") !== path || path.includes("?") || path.includes("#"))) throw new TypeError(`loginPath ${JSON.stringify(path)} must be a local path like "/login": one leading "/", ASCII, no spaces, controls, query or fragment`);
 }
 
-/** Lets only authenticated requests through: 401 (or a redirect to the login page) otherwise. */
+/**
+ * Lets only authenticated requests through: 401 (or a redirect to the login page) otherwise.
+ *
+ * @example
+ * ```ts
+ * createApp().mount("/account", account, { middleware: [requireUser({ loginPath: "/login" })] });
+ * // GET /account/orders → 303 /login?next=%2Faccount%2Forders (the site's /login, not /account/login)
+ * ```
+ */
 export function requireUser(options: GuardOptions = {}): Middleware {
   checkGuard(options);
-  return (app: App): App => (env: Env) => (getUser(env) === undefined ? anonymous(env, options) : app(env));
+  return (app: App): App => (env: Env) => (getUser(env) === undefined && !isLoginPage(env, options) ? anonymous(env, options) : app(env));
 }
 
 /** Lets only users holding one of `roles` through: 401/redirect when anonymous, 403 when lacking the role. */
@@ -318,6 +358,7 @@ export function requireRole(roles: string | readonly string[], options: GuardOpt
   if (wanted.length === 0) throw new TypeError("requireRole needs at least one role");
   checkGuard(options);
   return (app: App): App => (env: Env) => {
+    if (isLoginPage(env, options)) return app(env);
     const user = getUser(env);
     if (user === undefined) return anonymous(env, options);
     return user.roles?.some((role) => wanted.includes(role)) === true ? app(env) : text(403, `this page needs the ${wanted.join(" or ")} role`);
