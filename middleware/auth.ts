@@ -189,9 +189,14 @@ export interface SessionUserOptions<U extends User> {
   load: (id: string, env: Env) => U | undefined | Promise<U | undefined>;
 }
 
-/** Restores the user {@link login} stored in the session on every request. Place it inside `sessions()`. */
+/**
+ * Restores the user {@link login} stored in the session on every request. Place it inside `sessions()`.
+ * A user an authenticator outside it already set (a bearer token, HTTP Basic) is kept: the cookie
+ * never overrides the credentials the request itself sent.
+ */
 export function sessionUser<U extends User>(options: SessionUserOptions<U>): Middleware {
   return (app: App): App => async (env: Env): Promise<Reply> => {
+    if (getUser(env) !== undefined) return app(env);
     const session = getSession(env);
     const id = session.get<string>(SESSION_USER);
     if (typeof id === "string") {

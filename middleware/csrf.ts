@@ -15,7 +15,7 @@
 import { randomBytes } from "node:crypto";
 import { readBody, RequestInput, type App, type Env, type Middleware, type Reply } from "tsgi";
 import { safeEqual } from "./lib/bytes.js";
-import { getSession } from "./session.js";
+import { findSession, getSession } from "./session.js";
 
 /** The env key holding a function that returns a fresh masked token. */
 export const CSRF_TOKEN_KEY = "tsgi.csrf_token";
@@ -34,7 +34,26 @@ export interface CsrfOptions {
   header?: string;
   /** Largest urlencoded body read to find the token. Default 1 MiB. */
   bodyLimit?: number;
+  /**
+   * Unsafe requests that need no token (the origin check still applies to them):
+   * - `"bearer"`: requests sending `Authorization: Bearer …`. A browser never attaches that header by
+   *   itself, and another site's page cannot set it without a CORS preflight you allowed, so such a
+   *   request was not forged — provided the app authenticates it by the token alone (`bearerAuth()`
+   *   without `optional`), never by the session cookie that may ride along.
+   * - `"no-session"`: requests that carry no valid session cookie: there is no logged-in session to
+   *   ride on. Not for apps that also accept HTTP Basic or client certificates, which browsers send by
+   *   themselves.
+   */
+  exempt?: ReadonlyArray<CsrfExemption>;
 }
+
+/** The kinds of request {@link CsrfOptions.exempt} can spare the token. */
+export type CsrfExemption = "bearer" | "no-session";
+
+const EXEMPTIONS: Record<CsrfExemption, (env: Env) => boolean> = {
+  bearer: (env) => /^bearer +\S/i.test(env.HTTP_AUTHORIZATION ?? ""),
+  "no-session": (env) => findSession(env)?.isNew !== false,
+};
 
 /**
  * A token for the current session to put in a form field or header. Each call returns a differently
@@ -105,6 +124,12 @@ function checkOrigin(env: Env, trusted: ReadonlySet<string>): string | undefined
  * CSRF protection. Unsafe requests from another site (by `Sec-Fetch-Site`, else `Origin`) get 403, and
  * unless `token: false`, so do unsafe requests without the session's token in the `_csrf` form field
  * (urlencoded bodies) or the `X-CSRF-Token` header. The body read to find the token is handed on intact.
+ * `exempt` spares API requests the token: those sending a bearer token, or carrying no session.
+ *
+ * @example
+ * ```ts
+ * stack(sessions({ keys }), csrf({ exempt: ["bearer"] }), site); // API clients send a token, not a CSRF token
+ * ```
  */
 export function csrf(options: CsrfOptions = {}): Middleware {
   const trusted = new Set((options.trustedOrigins ?? []).map((origin) => {
@@ -115,12 +140,17 @@ export function csrf(options: CsrfOptions = {}): Middleware {
   const field = options.field ?? "_csrf";
   const headerKey = "HTTP_" + (options.header ?? "x-csrf-token").toUpperCase().replaceAll("-", "_");
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
+  const exempt = (options.exempt ?? []).map((name) => {
+    const test = EXEMPTIONS[name];
+    if (typeof test !== "function") throw new TypeError(`unknown csrf exemption ${JSON.stringify(name)}: use "bearer" or "no-session"`);
+    return test;
+  });
   return (app: App): App => async (env: Env): Promise<Reply> => {
     if (useToken) env[CSRF_TOKEN_KEY] = () => mask(secretOf(env, true) as Buffer);
     if (SAFE_METHODS.has(env.REQUEST_METHOD)) return app(env);
     const problem = checkOrigin(env, trusted);
     if (problem !== undefined) return refuse(problem);
-    if (!useToken) return app(env);
+    if (!useToken || exempt.some((test) => test(env))) return app(env);
     let submitted = env[headerKey];
     if (typeof submitted !== "string" && (env.CONTENT_TYPE ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded")) {
       const body = await readBody(env, { limit: bodyLimit });
