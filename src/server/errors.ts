@@ -52,6 +52,11 @@ export class PoolOptionError extends TsgiError {
   override readonly name = "PoolOptionError";
 }
 
+/** A server option out of range (`maxHeaders: 0`, `paramsTimeoutMs` past what a timer can wait...). */
+export class ServerOptionError extends TsgiError {
+  override readonly name = "ServerOptionError";
+}
+
 /** The pool could not start: workers kept failing to boot. `exitCode` is 3, as gunicorn's for the same. */
 export class PoolBootError extends TsgiError {
   override readonly name = "PoolBootError";

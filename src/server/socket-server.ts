@@ -4,6 +4,7 @@
  * socket becomes a connection.
  * @module
  */
+import { ServerOptionError } from "./errors.js";
 import { createServer, type Server, type Socket } from "node:net";
 import { describeBind } from "./bind.js";
 import { ConnectionSet, MAX_TIMER_MS, type Drainable } from "./drain.js";
@@ -22,7 +23,7 @@ import type { RunningServer, ServerOptions } from "./types.js";
  */
 export function positiveInteger(protocol: string, name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${protocol} option ${name} must be a positive integer; got ${value}`);
+  if (!Number.isInteger(value) || value < 1) throw new ServerOptionError(`${protocol} option ${name} must be a positive integer; got ${value}`);
   return value;
 }
 
@@ -37,14 +38,14 @@ export function positiveInteger(protocol: string, name: string, value: number | 
  */
 export function timeoutOption(protocol: string, name: string, value: number | undefined, fallback: number): number {
   const ms = positiveInteger(protocol, name, value, fallback);
-  if (ms > MAX_TIMER_MS) throw new Error(`${protocol} option ${name} must be at most ${MAX_TIMER_MS} ms (about 24.8 days); got ${ms}`);
+  if (ms > MAX_TIMER_MS) throw new ServerOptionError(`${protocol} option ${name} must be at most ${MAX_TIMER_MS} ms (about 24.8 days); got ${ms}`);
   return ms;
 }
 
 /** Checks `socketMode` (permission bits, 0 to 0o777); throws naming the option. */
 export function checkSocketMode(protocol: string, mode: number | undefined): number | undefined {
   if (mode !== undefined && (!Number.isInteger(mode) || mode < 0 || mode > 0o777)) {
-    throw new Error(`${protocol} option socketMode must be permission bits from 0 to 0o777 (e.g. 0o660); got ${mode}`);
+    throw new ServerOptionError(`${protocol} option socketMode must be permission bits from 0 to 0o777 (e.g. 0o660); got ${mode}`);
   }
   return mode;
 }

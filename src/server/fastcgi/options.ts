@@ -1,4 +1,5 @@
 /** Options of the FastCGI server. @module */
+import { ServerOptionError } from "../errors.js";
 import { Role } from "../../protocol/fastcgi/index.js";
 import { checkSocketMode, positiveInteger, timeoutOption } from "../socket-server.js";
 import type { ServerOptions } from "../types.js";
@@ -75,10 +76,10 @@ const DEFAULT_REQS_PER_CONN = 100;
 function perConnection(options: FastCgiServerOptions, maxReqs: number): { maxReqsPerConn: number; multiplex: boolean } {
   const maxReqsPerConn = positive("maxReqsPerConn", options.maxReqsPerConn, Math.min(DEFAULT_REQS_PER_CONN, maxReqs));
   if (maxReqsPerConn > maxReqs) {
-    throw new Error(`FastCGI option maxReqsPerConn (${maxReqsPerConn}) must not exceed maxReqs (${maxReqs}): raise maxReqs or lower maxReqsPerConn`);
+    throw new ServerOptionError(`FastCGI option maxReqsPerConn (${maxReqsPerConn}) must not exceed maxReqs (${maxReqs}): raise maxReqs or lower maxReqsPerConn`);
   }
   if (options.multiplex === true && maxReqsPerConn === 1) {
-    throw new Error("FastCGI option multiplex: true needs maxReqsPerConn above 1: drop one of them (maxReqsPerConn: 1 means one request per connection)");
+    throw new ServerOptionError("FastCGI option multiplex: true needs maxReqsPerConn above 1: drop one of them (maxReqsPerConn: 1 means one request per connection)");
   }
   return { maxReqsPerConn, multiplex: (options.multiplex ?? true) && maxReqsPerConn > 1 };
 }

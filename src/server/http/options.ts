@@ -1,4 +1,5 @@
 /** Options of the HTTP server and their defaults. @module */
+import { ServerOptionError } from "../errors.js";
 import type { Server } from "node:net";
 import type { ServerOptions } from "../types.js";
 import type { PipelineLimits } from "./pipeline.js";
@@ -58,12 +59,12 @@ export function httpLimits(options: HttpServerOptions): HttpLimits {
     highWater: options.pipelineHighWater ?? 256 * 1024,
   };
   for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isInteger(value) || value < 0) throw new RangeError(`HTTP server option ${name} must be a whole number >= 0; got ${value}`);
+    if (!Number.isInteger(value) || value < 0) throw new ServerOptionError(`HTTP server option ${name} must be a whole number >= 0; got ${value}`);
   }
-  if (limits.maxHeaders < 1) throw new RangeError("HTTP server option maxHeaders must be at least 1");
-  if (limits.maxActive < 1) throw new RangeError("HTTP server option pipelineActive must be at least 1");
+  if (limits.maxHeaders < 1) throw new ServerOptionError("HTTP server option maxHeaders must be at least 1");
+  if (limits.maxActive < 1) throw new ServerOptionError("HTTP server option pipelineActive must be at least 1");
   if (limits.requestTimeoutMs !== 0 && limits.headersTimeoutMs > limits.requestTimeoutMs) {
-    throw new RangeError(`headersTimeoutMs (${limits.headersTimeoutMs}) must not exceed requestTimeoutMs (${limits.requestTimeoutMs})`);
+    throw new ServerOptionError(`headersTimeoutMs (${limits.headersTimeoutMs}) must not exceed requestTimeoutMs (${limits.requestTimeoutMs})`);
   }
   return limits;
 }
