@@ -13,7 +13,7 @@ import {
 } from "../../protocol/fastcgi/index.js";
 import { addressName, type EnvBase } from "../../gateway/env-core.js";
 import { BodyQueue } from "../body-queue.js";
-import { resetSoon } from "../drain.js";
+import { DrainWaiters, lingerClose, resetSoon } from "../drain.js";
 import { buildFastCgiEnv } from "./env.js";
 import type { FastCgiSettings } from "./options.js";
 import { FastCgiReplySink, finishWhole } from "./reply.js";
@@ -48,8 +48,6 @@ export interface FastCgiRequest {
   started: boolean;
 }
 
-/** How long a closing connection waits for the web server to close its side before dropping it. */
-const LINGER_MS = 5000;
 
 /**
  * Serves the requests of one FastCGI connection. Implements the session's handler: begins requests,
@@ -69,7 +67,7 @@ export class FastCgiConnection implements SessionHandler {
   #closeWhenIdle = false;
   #ending = false;
   #closed = false;
-  #drainWaiters: Array<() => void> = [];
+  readonly #drainWaiters = new DrainWaiters();
 
   constructor(socket: Socket, host: ConnectionHost) {
     this.socket = socket;
@@ -97,7 +95,7 @@ export class FastCgiConnection implements SessionHandler {
         this.#writeBlocked = false;
         this.#flow();
       }
-      this.#wakeDrainers();
+      this.#drainWaiters.wake();
     });
     socket.on("end", () => this.#peerEnded());
     socket.on("error", () => undefined);
@@ -160,7 +158,7 @@ export class FastCgiConnection implements SessionHandler {
   /** Resolves when the socket buffer drained, or the connection closed. */
   drained(): Promise<void> {
     if (this.#closed || !this.socket.writableNeedDrain) return Promise.resolve();
-    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+    return this.#drainWaiters.wait();
   }
 
   /** Ends a request: writes its last bytes (empty STDOUT and END_REQUEST), forgets it, and closes if it asked to. */
@@ -379,25 +377,15 @@ export class FastCgiConnection implements SessionHandler {
   #end(): void {
     if (this.#ending || this.#closed) return;
     this.#ending = true;
-    this.socket.end();
     this.#paused = false;
-    this.socket.resume();
-    const linger = setTimeout(() => this.socket.destroy(), LINGER_MS);
-    linger.unref();
-    this.socket.once("close", () => clearTimeout(linger));
-  }
-
-  #wakeDrainers(): void {
-    const waiters = this.#drainWaiters;
-    this.#drainWaiters = [];
-    for (const wake of waiters) wake();
+    lingerClose(this.socket);
   }
 
   #onClose(): void {
     if (this.#closed) return;
     this.#abortAll("the connection closed");
     this.#closed = true;
-    this.#wakeDrainers();
+    this.#drainWaiters.wake();
     this.#host.closed(this);
   }
 }

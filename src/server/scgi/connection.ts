@@ -9,7 +9,7 @@ import { cgiHeadText, planReply, type ReplyPlan } from "../../gateway/reply-plan
 import { sendPlan, type ReplySink } from "../../gateway/reply-writer.js";
 import { ScgiHeaderParser, ScgiProtocolError, type ScgiHeader } from "../../protocol/scgi/index.js";
 import { BodyQueue } from "../body-queue.js";
-import { resetSoon } from "../drain.js";
+import { DrainWaiters, lingerClose, resetSoon } from "../drain.js";
 import type { ScgiSettings } from "./options.js";
 
 /** What a connection needs from its server. */
@@ -22,7 +22,6 @@ export interface ScgiHost {
   closed(connection: ScgiConnection): void;
 }
 
-const LINGER_MS = 5000;
 
 /**
  * Serves the one request of an SCGI connection: reads the header strictly, streams CONTENT_LENGTH
@@ -42,7 +41,7 @@ export class ScgiConnection {
   #ending = false;
   #closed = false;
   #headerTimer: NodeJS.Timeout;
-  #drainWaiters: Array<() => void> = [];
+  readonly #drainWaiters = new DrainWaiters();
 
   constructor(socket: Socket, host: ScgiHost) {
     this.socket = socket;
@@ -52,7 +51,7 @@ export class ScgiConnection {
     this.#headerTimer.unref();
     socket.on("data", (chunk: Buffer) => this.#data(chunk));
     socket.on("end", () => this.#peerEnded());
-    socket.on("drain", () => this.#wake());
+    socket.on("drain", () => this.#drainWaiters.wake());
     socket.on("error", () => undefined);
     socket.on("close", () => this.#onClose());
   }
@@ -188,13 +187,7 @@ export class ScgiConnection {
 
   #drained(): Promise<void> {
     if (this.#closed || !this.socket.writableNeedDrain) return Promise.resolve();
-    return new Promise((resolve) => this.#drainWaiters.push(resolve));
-  }
-
-  #wake(): void {
-    const waiters = this.#drainWaiters;
-    this.#drainWaiters = [];
-    for (const wake of waiters) wake();
+    return this.#drainWaiters.wait();
   }
 
   #finish(last: Buffer | null): void {
@@ -237,7 +230,7 @@ export class ScgiConnection {
       this.#lazyAbort.abort(new Error(reason));
     }
     if (wasRunning) this.#host.ended();
-    this.#wake();
+    this.#drainWaiters.wake();
     if (!this.#closed) this.socket.destroy();
   }
 
@@ -245,17 +238,14 @@ export class ScgiConnection {
   #end(): void {
     if (this.#ending || this.#closed) return;
     this.#ending = true;
-    this.socket.end();
-    this.socket.resume();
-    const linger = setTimeout(() => this.socket.destroy(), LINGER_MS);
-    linger.unref();
+    lingerClose(this.socket);
   }
 
   #onClose(): void {
     this.#closed = true;
     clearTimeout(this.#headerTimer);
     if (!this.#done) this.#abort("the connection closed");
-    this.#wake();
+    this.#drainWaiters.wake();
     this.#host.closed(this);
   }
 }
