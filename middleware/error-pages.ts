@@ -32,6 +32,13 @@ export interface ErrorPagesOptions {
   development?: boolean;
   /** Also dress error replies (status >= 400) the app returned with an empty body. Default true. */
   replaceEmpty?: boolean;
+  /**
+   * Also dress error replies with a short `text/plain` body — the 403 of `csrf()`, the 429 of
+   * `rateLimit()` and `formLogin`, a guard's 401, a framework app's default 404 and 500 — for clients
+   * that asked for HTML or JSON; their text becomes the message. Plain-text clients get them as they
+   * were. Default false.
+   */
+  replaceText?: boolean;
   /** Renders the HTML page; return undefined for the built-in one. */
   render?: (info: ErrorInfo) => string | undefined;
 }
@@ -61,10 +68,29 @@ function page(info: ErrorInfo, options: ErrorPagesOptions): { type: string; body
   return { type: "text/plain; charset=utf-8", body: `${info.message}\n${info.detail !== undefined ? "\n" + info.detail + "\n" : ""}` };
 }
 
+const PLAIN_LIMIT = 4096;
+
+/** The text of a small whole `text/plain` reply body, trimmed; undefined for anything else. */
+function plainText(reply: Reply): string | undefined {
+  const type = getHeader(reply.headers, "content-type");
+  if (type === undefined || !/^text\/plain\s*(?:;|$)/i.test(type)) return undefined;
+  const body = reply.body;
+  if (typeof body === "string") return body.length <= PLAIN_LIMIT && body.trim() !== "" ? body.trim() : undefined;
+  if (body instanceof Uint8Array && body.byteLength > 0 && body.byteLength <= PLAIN_LIMIT) {
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(body).trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
 /** Catches errors and renders error pages by content negotiation. */
 export function errorPages(options: ErrorPagesOptions = {}): Middleware {
   const development = options.development ?? false;
   const replaceEmpty = options.replaceEmpty ?? true;
+  const replaceText = options.replaceText ?? false;
   const render = (env: Env, status: number, message: string, detail: string | undefined, headers: HeaderList): Reply => {
     const id = env["tsgi.request_id"];
     const { type, body } = page({ status, message, detail, requestId: typeof id === "string" ? id : undefined, env }, options);
@@ -88,6 +114,10 @@ export function errorPages(options: ErrorPagesOptions = {}): Middleware {
     const empty = reply.body === undefined || reply.body === null || reply.body === "" || (reply.body instanceof Uint8Array && reply.body.byteLength === 0);
     if (replaceEmpty && reply.status >= 400 && empty && getHeader(reply.headers, "content-type") === undefined) {
       return render(env, reply.status, reasonPhrase(reply.status), undefined, reply.headers);
+    }
+    if (replaceText && reply.status >= 400) {
+      const message = plainText(reply);
+      if (message !== undefined && prefers(env) !== "text") return render(env, reply.status, message, undefined, reply.headers);
     }
     return reply;
   };
