@@ -1,0 +1,90 @@
+import type { App, BodyChunk, Env, Middleware, Reply } from "../contract.js";
+import { isStreamBody } from "../gateway/body.js";
+import { MetricsRegistry, type MetricsSnapshot } from "./registry.js";
+import { METRICS_CONTENT_TYPE, renderMetrics } from "./render.js";
+
+/** Options of {@link metrics}. */
+export interface MetricsOptions {
+  /** Where the scrape is answered, matched against PATH_INFO. Default `/metrics`. */
+  path?: string;
+  /** The counts to keep and print; default a new registry per call of `metrics()`. */
+  registry?: MetricsRegistry;
+  /** Histogram bucket bounds in seconds, when no registry is given. */
+  buckets?: readonly number[];
+  /** Prefix of every metric name. Default `tsgi_`. */
+  prefix?: string;
+  /**
+   * What the scrape prints; default this registry's snapshot. A pool master passes the merge of its workers'
+   * snapshots here (see `mergeSnapshots`).
+   */
+  collect?: () => MetricsSnapshot | Promise<MetricsSnapshot>;
+  /** Clock in milliseconds; default `performance.now`. */
+  now?: () => number;
+}
+
+async function* watched(body: Iterable<BodyChunk> | AsyncIterable<BodyChunk>, done: () => void): AsyncGenerator<BodyChunk> {
+  try {
+    for await (const chunk of body) yield chunk;
+  } finally {
+    done();
+  }
+}
+
+/**
+ * Counts every request of the wrapped app and answers Prometheus scrapes at `path` (GET or HEAD) in the
+ * text format: `tsgi_requests_total{method,status}`, `tsgi_requests_in_flight`,
+ * `tsgi_request_duration_seconds` (to the last body byte), `tsgi_worker_restarts_total{reason}` and, when a
+ * pool reports them, `tsgi_queue_length` and `tsgi_workers`. Scrapes themselves are not counted.
+ * The page is public to whoever reaches the app: restrict `path` at the front server or put auth before it.
+ *
+ * @example
+ * ```ts
+ * import { stack } from "tsgi";
+ * import { metrics } from "tsgi/metrics";
+ * export default stack(metrics({ path: "/metrics" }), app);
+ * ```
+ */
+export function metrics(options: MetricsOptions = {}): Middleware {
+  const path = options.path ?? "/metrics";
+  if (!path.startsWith("/")) throw new TypeError(`metrics: path must start with "/" (got ${JSON.stringify(path)}); e.g. metrics({ path: "/metrics" })`);
+  const prefix = options.prefix ?? "tsgi_";
+  if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(prefix)) {
+    throw new TypeError(`metrics: prefix must be letters, digits, "_" or ":" and not start with a digit (got ${JSON.stringify(prefix)}); e.g. prefix: "myapp_"`);
+  }
+  const registry = options.registry ?? new MetricsRegistry(options.buckets ? { buckets: options.buckets } : {});
+  const collect = options.collect ?? (() => registry.snapshot());
+  const now = options.now ?? (() => performance.now());
+
+  return (app: App): App => async (env: Env): Promise<Reply> => {
+    if (env.PATH_INFO === path) return scrape(env, collect, prefix);
+    const started = now();
+    registry.started();
+    let finished = false;
+    const finish = (status: number) => {
+      if (finished) return;
+      finished = true;
+      registry.finished(env.REQUEST_METHOD, status, Math.max(0, now() - started) / 1000);
+    };
+    let reply: Reply;
+    try {
+      reply = await app(env);
+    } catch (error) {
+      finish(500);
+      throw error;
+    }
+    if (!isStreamBody(reply.body)) {
+      finish(reply.status);
+      return reply;
+    }
+    return { ...reply, body: watched(reply.body, () => finish(reply.status)) };
+  };
+}
+
+async function scrape(env: Env, collect: () => MetricsSnapshot | Promise<MetricsSnapshot>, prefix: string): Promise<Reply> {
+  if (env.REQUEST_METHOD !== "GET" && env.REQUEST_METHOD !== "HEAD") {
+    return { status: 405, headers: [["allow", "GET, HEAD"], ["content-type", "text/plain; charset=utf-8"]], body: "metrics: use GET or HEAD\n" };
+  }
+  const text = renderMetrics(await collect(), prefix);
+  const headers: Array<[string, string]> = [["content-type", METRICS_CONTENT_TYPE], ["cache-control", "no-store"]];
+  return { status: 200, headers, body: env.REQUEST_METHOD === "HEAD" ? null : text };
+}
