@@ -15,14 +15,14 @@ import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { factory, stack, type App, type Middleware, type Service } from "tsgi";
+import { factory, reasonPhrase, stack, type App, type Env, type Middleware, type Service } from "tsgi";
 import { createApp, redirect, type Context } from "tsgi/framework";
-import { formLogin, getUser, safeRedirect, sessionUser, type LoginLimits } from "tsgi/middleware/auth";
+import { formLogin, getUser, requireUser, safeRedirect, sessionUser, type LoginLimits } from "tsgi/middleware/auth";
 import { compress } from "tsgi/middleware/compress";
 import { csrf, csrfToken } from "tsgi/middleware/csrf";
 import { errorPages } from "tsgi/middleware/error-pages";
 import { logger } from "tsgi/middleware/logger";
-import { DEFAULT_COST, hashPassword, passwordAuthenticator, type ScryptCost } from "tsgi/middleware/password";
+import { DEFAULT_COST, hashPassword, passwordAuthenticator, verifyPassword, type ScryptCost } from "tsgi/middleware/password";
 import { redisRateStore, type RateStore } from "tsgi/middleware/rate-limit";
 import { redisStore } from "tsgi/middleware/redis-store";
 import { securityHeaders } from "tsgi/middleware/security-headers";
@@ -31,7 +31,7 @@ import { staticFiles } from "tsgi/middleware/static";
 import { Library } from "./library.js";
 import { sqliteRateStore } from "./sqlite-rate-store.js";
 import { sqliteStore } from "./sqlite-store.js";
-import { addPage, bookPage, home, loginPage, results, type BookDraft, type Frame } from "./views.js";
+import { addPage, bookPage, errorPage, home, loginPage, missingBook, results, type BookDraft, type Frame } from "./views.js";
 
 /** How to run Penny. {@link optionsFromEnv} reads them from `PENNY_*` variables. */
 export interface PennyOptions {
@@ -52,6 +52,14 @@ export interface PennyOptions {
   sessionMaxAge?: number;
   /** Login attempt limits (per username and per client address); default formLogin's. */
   loginLimits?: Pick<LoginLimits, "perUser" | "perAddress">;
+  /**
+   * Check at start-up that `password` is the keeper's stored one, and warn when it is not (the
+   * stored one, set on first run, stays in force). Default true; the CGI entry turns it off, since
+   * its start-up runs per request and the check costs a scrypt.
+   */
+  checkPassword?: boolean;
+  /** Where start-up warnings go. Default stderr. */
+  warn?: (line: string) => void;
 }
 
 /**
@@ -115,9 +123,18 @@ function text(form: Record<string, unknown>, name: string): string {
   return typeof value === "string" ? value : "";
 }
 
+/** What an error page outside the session shows: the user's name, but no flashes and no "Log out" form. */
+function errorFrame(env: Env): Frame {
+  return { base: env.SCRIPT_NAME, user: getUser(env)?.id, flashes: [], csrf: "" };
+}
+
 /** The framework app: pages and forms. Middleware around it provides sessions, login and CSRF. */
-export function pennyPages(library: Library, loginHint?: string): App {
+export function pennyPages(library: Library, loginHint?: string | (() => string | undefined)): App {
   const app = createApp();
+  const hint = typeof loginHint === "function" ? loginHint : () => loginHint;
+  const signedIn = requireUser({ loginPath: "/login" });
+
+  app.notFound((ctx) => errorPage(frame(ctx), 404, "Not Found", `There is no page at ${ctx.env.SCRIPT_NAME}${ctx.path}.`));
 
   app.get("/", { name: "home" }, (ctx) => {
     const last = ctx.cookie(LAST_SEARCH);
@@ -141,11 +158,10 @@ export function pennyPages(library: Library, loginHint?: string): App {
   app.get("/login", (ctx) => {
     const next = safeRedirect(ctx.searchParams.get("next"), "/");
     if (getUser(ctx.env) !== undefined) return redirect(ctx.env.SCRIPT_NAME + next, 303);
-    return loginPage(frame(ctx, true), next, loginHint);
+    return loginPage(frame(ctx, true), next, hint());
   });
 
-  app.get("/books/new", (ctx) => {
-    if (getUser(ctx.env) === undefined) return redirect(`${ctx.env.SCRIPT_NAME}/login?next=${encodeURIComponent("/books/new")}`, 303);
+  app.get("/books/new", { middleware: [signedIn] }, (ctx) => {
     return addPage(frame(ctx), { isbn: "", title: "", author: "", year: "" });
   });
 
@@ -173,7 +189,7 @@ export function pennyPages(library: Library, loginHint?: string): App {
     const book = library.book(ctx.params.isbn);
     if (book === undefined) {
       ctx.status = 404;
-      return results(frame(ctx), ctx.params.isbn, []);
+      return missingBook(frame(ctx), ctx.params.isbn);
     }
     return bookPage(frame(ctx), book);
   });
@@ -191,7 +207,18 @@ export async function createPenny(options: PennyOptions): Promise<Service> {
   const library = new Library(options.dataDir);
   const cost = options.scryptCost ?? DEFAULT_COST;
   const user = options.user ?? "penny";
-  if (!library.hasAccount(user)) library.addAccount(user, await hashPassword(options.password ?? DEMO_PASSWORD, cost), ["keeper"]);
+  const password = options.password ?? DEMO_PASSWORD;
+  const stored = library.account(user);
+  let passwordMatches = true;
+  if (stored === undefined) library.addAccount(user, await hashPassword(password, cost), ["keeper"]);
+  else if (options.checkPassword !== false && !(await verifyPassword(password, stored.hash))) {
+    passwordMatches = false;
+    const given = options.password === undefined || options.password === DEMO_PASSWORD ? `the demo password "${DEMO_PASSWORD}" (PENNY_PASSWORD is not set)` : "PENNY_PASSWORD";
+    (options.warn ?? ((line) => process.stderr.write(line + "\n")))(
+      `penny: warning: ${given} does not match the stored password of the keeper "${user}" in ${library.file}, set when it was created; ` +
+      `logging in takes the stored one. To start over with the new password, stop Penny and delete that file (or its "users" row).`,
+    );
+  }
   const redis = options.redisUrl !== undefined && options.redisUrl !== "" ? redisStore({ url: options.redisUrl, prefix: "penny:session:" }) : undefined;
   const store: Store = redis ?? sqliteStore(library);
   // Login attempts are counted where sessions live, so the limits hold across workers and machines.
@@ -207,12 +234,12 @@ export async function createPenny(options: PennyOptions): Promise<Service> {
     securityHeaders(),
     compress(),
     staticFiles({ root: options.publicDir ?? publicDir(), prefix: "/static", maxAge: 3600 }),
-    errorPages(),
+    errorPages({ replaceText: true, render: (info) => String(errorPage(errorFrame(info.env), info.status, reasonPhrase(info.status), info.message)) }),
     sessions({ store, maxAge: options.sessionMaxAge ?? 8 * 3600, cookie: { name: "penny_session" } }),
     csrf(),
     sessionUser({ load: (id) => { const account = library.account(id); return account === undefined ? undefined : { id: account.id, roles: account.roles }; } }),
     formLogin({ authenticate, redirect: "/", limits: { store: attempts, ...options.loginLimits } }),
-    pennyPages(library, options.password === undefined || options.password === DEMO_PASSWORD ? `Demo login: ${user} / ${DEMO_PASSWORD}` : undefined),
+    pennyPages(library, password === DEMO_PASSWORD && passwordMatches ? `Demo login: ${user} / ${DEMO_PASSWORD}` : undefined),
   );
   return {
     app,

@@ -6,4 +6,5 @@
 import { runCgi } from "tsgi/cgi";
 import { createPenny, optionsFromEnv } from "./app.js";
 
-await runCgi(await createPenny(optionsFromEnv()));
+// No password check: a CGI process starts per request, and the check costs a scrypt each time.
+await runCgi(await createPenny({ ...optionsFromEnv(), checkPassword: false }));

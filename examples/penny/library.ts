@@ -48,10 +48,13 @@ const likeEscape = (word: string): string => word.replace(/[\\%_]/g, (c) => "\\"
 /** The database: books, users and (for the default stores) sessions and login-attempt counts. */
 export class Library {
   readonly db: Database.Database;
+  /** The SQLite file. */
+  readonly file: string;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(join(dataDir, "penny.sqlite3"));
+    this.file = join(dataDir, "penny.sqlite3");
+    this.db = new Database(this.file);
     this.db.pragma("busy_timeout = 5000"); // first: other processes may be creating the file right now
     this.db.pragma("journal_mode = WAL");
     this.db.exec(SCHEMA);

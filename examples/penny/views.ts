@@ -1,42 +1,43 @@
-/** Penny's HTML: small template functions; every value from outside goes through `h()`. */
+/**
+ * Penny's HTML: small template functions on the `html` tag from `tsgi/html`, which escapes every
+ * interpolated value unless it is itself `html` — so nothing from a request becomes markup.
+ */
+import { html, type Html } from "tsgi/html";
 import type { Flash } from "tsgi/middleware/session";
 import type { Book } from "./books.js";
-
-/** Escapes text for HTML content and quoted attributes. */
-export function h(value: unknown): string {
-  return String(value ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** What every page shows around its content. */
 export interface Frame {
   base: string;
   user: string | undefined;
   flashes: Flash[];
+  /** The CSRF token for the "Log out" button; "" leaves the button out (error pages outside the session). */
   csrf: string;
   lastSearch?: string | undefined;
 }
 
-export function layout(title: string, frame: Frame, content: string): string {
+function account(frame: Frame): Html {
   const { base } = frame;
-  const account = frame.user === undefined
-    ? `<a href="${h(base)}/login">Log in</a>`
-    : `<span class="who">${h(frame.user)}</span> <a href="${h(base)}/books/new">Add a book</a>
-       <form method="post" action="${h(base)}/logout" class="inline"><input type="hidden" name="_csrf" value="${h(frame.csrf)}"><button type="submit">Log out</button></form>`;
-  const flashes = frame.flashes.map((f) => `<p class="flash ${h(f.category)}" role="status">${h(f.message)}</p>`).join("\n");
-  return `<!doctype html>
+  if (frame.user === undefined) return html`<a href="${base}/login">Log in</a>`;
+  const logout = frame.csrf === "" ? "" : html`<form method="post" action="${base}/logout" class="inline"><input type="hidden" name="_csrf" value="${frame.csrf}"><button type="submit">Log out</button></form>`;
+  return html`<span class="who">${frame.user}</span><a href="${base}/books/new">Add a book</a>${logout}`;
+}
+
+export function layout(title: string, frame: Frame, content: Html): Html {
+  const { base } = frame;
+  return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${h(title)} · Penny's Books</title>
-<link rel="stylesheet" href="${h(base)}/static/penny.css">
-<link rel="icon" href="${h(base)}/static/favicon.svg" type="image/svg+xml">
+<title>${title} · Penny's Books</title>
+<link rel="stylesheet" href="${base}/static/penny.css">
+<link rel="icon" href="${base}/static/favicon.svg" type="image/svg+xml">
 </head>
 <body>
-<header><a class="brand" href="${h(base)}/">Penny's Books</a><nav>${account}</nav></header>
+<header><a class="brand" href="${base}/">Penny's Books</a><nav>${account(frame)}</nav></header>
 <main>
-${flashes}
-${content}
+${frame.flashes.map((f) => html`<p class="flash ${f.category}" role="status">${f.message}</p>\n`)}${content}
 </main>
 <footer>Served by tsgi.</footer>
 </body>
@@ -44,46 +45,67 @@ ${content}
 `;
 }
 
-export function searchForm(base: string, value = ""): string {
-  return `<form method="get" action="${h(base)}/search" class="search" role="search">
+export function searchForm(base: string, value = ""): Html {
+  return html`<form method="get" action="${base}/search" class="search" role="search">
 <label for="q">Search by title or author</label>
-<input id="q" name="q" type="search" value="${h(value)}" maxlength="100" required autofocus>
+<input id="q" name="q" type="search" value="${value}" maxlength="100" required autofocus>
 <button type="submit">Search</button>
 </form>`;
 }
 
-export function home(frame: Frame): string {
+export function home(frame: Frame): Html {
   const remembered = frame.lastSearch === undefined ? ""
-    : `<p class="last">Your last search: <a id="last-search" href="${h(frame.base)}/search/${encodeURIComponent(frame.lastSearch)}">${h(frame.lastSearch)}</a></p>`;
-  return layout("Search", frame, `<h1>Find a book</h1>\n${searchForm(frame.base)}\n${remembered}`);
+    : html`<p class="last">Your last search: <a id="last-search" href="${frame.base}/search/${encodeURIComponent(frame.lastSearch)}">${frame.lastSearch}</a></p>`;
+  return layout("Search", frame, html`<h1>Find a book</h1>\n${searchForm(frame.base)}\n${remembered}`);
 }
 
-function bookRow(base: string, book: Book): string {
-  return `<li><a href="${h(base)}/books/${h(book.isbn)}"><cite>${h(book.title)}</cite></a> — ${h(book.author)}${book.year === null ? "" : ` (${h(book.year)})`}</li>`;
+function bookRow(base: string, book: Book): Html {
+  return html`<li><a href="${base}/books/${encodeURIComponent(book.isbn)}"><cite>${book.title}</cite></a> — ${book.author}${book.year === null ? "" : ` (${book.year})`}</li>`;
 }
 
-export function results(frame: Frame, terms: string, books: Book[]): string {
+export function results(frame: Frame, terms: string, books: Book[]): Html {
   const list = books.length === 0
-    ? `<p class="none">No books match “${h(terms)}”.</p>`
-    : `<p class="count">${books.length} book${books.length === 1 ? "" : "s"} for “${h(terms)}”</p>\n<ul class="results">\n${books.map((b) => bookRow(frame.base, b)).join("\n")}\n</ul>`;
-  return layout(`Results for ${terms}`, frame, `<h1>Results</h1>\n${searchForm(frame.base, terms)}\n${list}`);
+    ? html`<p class="none">No books match “${terms}”.</p>`
+    : html`<p class="count">${books.length} book${books.length === 1 ? "" : "s"} for “${terms}”</p>\n<ul class="results">\n${books.map((b) => html`${bookRow(frame.base, b)}\n`)}</ul>`;
+  return layout(`Results for ${terms}`, frame, html`<h1>Results</h1>\n${searchForm(frame.base, terms)}\n${list}`);
 }
 
-export function bookPage(frame: Frame, book: Book): string {
-  return layout(book.title, frame, `<article class="book">
-<h1><cite>${h(book.title)}</cite></h1>
-<p class="author">by ${h(book.author)}</p>
-<dl><dt>ISBN</dt><dd>${h(book.isbn)}</dd>${book.year === null ? "" : `<dt>Published</dt><dd>${h(book.year)}</dd>`}</dl>
+export function bookPage(frame: Frame, book: Book): Html {
+  return layout(book.title, frame, html`<article class="book">
+<h1><cite>${book.title}</cite></h1>
+<p class="author">by ${book.author}</p>
+<dl><dt>ISBN</dt><dd>${book.isbn}</dd>${book.year === null ? "" : html`<dt>Published</dt><dd>${book.year}</dd>`}</dl>
 </article>
-<p><a href="${h(frame.base)}/">Back to search</a></p>`);
+<p><a href="${frame.base}/">Back to search</a></p>`);
 }
 
-export function loginPage(frame: Frame, next: string, hint?: string): string {
-  return layout("Log in", frame, `<h1>Log in</h1>
-${hint === undefined ? "" : `<p class="hint">${h(hint)}</p>`}
-<form method="post" action="${h(frame.base)}/login" class="login">
-<input type="hidden" name="_csrf" value="${h(frame.csrf)}">
-<input type="hidden" name="next" value="${h(next)}">
+/** A 404 for a book that is not in the shop: says which ISBN, and offers the search. */
+export function missingBook(frame: Frame, isbn: string): Html {
+  return layout("No such book", frame, html`<section class="error" aria-labelledby="error-title">
+<p class="status">404 · Not Found</p>
+<h1 id="error-title">No book with ISBN ${isbn}</h1>
+<p>Penny's shelves have no book with that ISBN. Search by title or author instead:</p>
+${searchForm(frame.base)}
+</section>`);
+}
+
+/** The page for any error status, in the site's look: what went wrong, and a way back. */
+export function errorPage(frame: Frame, status: number, reason: string, message: string): Html {
+  const title = status === 404 ? "Nothing here" : status === 429 ? "Slow down" : status === 403 ? "Not allowed" : status >= 500 ? "Something broke" : reason;
+  return layout(`${status} ${reason}`, frame, html`<section class="error" aria-labelledby="error-title">
+<p class="status">${status} · ${reason}</p>
+<h1 id="error-title">${title}</h1>
+<p class="message">${message}</p>
+<p><a href="${frame.base}/">Back to the search</a></p>
+</section>`);
+}
+
+export function loginPage(frame: Frame, next: string, hint?: string): Html {
+  return layout("Log in", frame, html`<h1>Log in</h1>
+${hint === undefined ? "" : html`<p class="hint">${hint}</p>`}
+<form method="post" action="${frame.base}/login" class="login stacked">
+<input type="hidden" name="_csrf" value="${frame.csrf}">
+<input type="hidden" name="next" value="${next}">
 <label for="username">Username</label><input id="username" name="username" autocomplete="username" required>
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Log in</button>
@@ -97,17 +119,20 @@ export interface BookDraft {
   year: string;
 }
 
-export function addPage(frame: Frame, draft: BookDraft, problems: Record<string, string> = {}): string {
-  const field = (name: keyof BookDraft, label: string, extra = ""): string => `<label for="${name}">${label}</label>
-<input id="${name}" name="${name}" value="${h(draft[name])}" ${extra}${problems[name] !== undefined ? ` aria-invalid="true" aria-describedby="${name}-problem"` : ""}>
-${problems[name] !== undefined ? `<p class="problem" id="${name}-problem">${h(problems[name])}</p>` : ""}`;
-  return layout("Add a book", frame, `<h1>Add a book</h1>
-<form method="post" action="${h(frame.base)}/books" class="add">
-<input type="hidden" name="_csrf" value="${h(frame.csrf)}">
-${field("isbn", "ISBN (10 or 13 digits)", 'required inputmode="numeric"')}
-${field("title", "Title", "required maxlength=\"200\"")}
-${field("author", "Author", "required maxlength=\"200\"")}
-${field("year", "Year", 'inputmode="numeric"')}
+export function addPage(frame: Frame, draft: BookDraft, problems: Record<string, string> = {}): Html {
+  const field = (name: keyof BookDraft, label: string, attributes: Html): Html => {
+    const problem = problems[name];
+    return html`<label for="${name}">${label}</label>
+<input id="${name}" name="${name}" value="${draft[name]}" ${attributes}${problem !== undefined ? html` aria-invalid="true" aria-describedby="${name}-problem"` : ""}>
+${problem !== undefined ? html`<p class="problem" id="${name}-problem">${problem}</p>\n` : ""}`;
+  };
+  return layout("Add a book", frame, html`<h1>Add a book</h1>
+<form method="post" action="${frame.base}/books" class="add stacked">
+<input type="hidden" name="_csrf" value="${frame.csrf}">
+${field("isbn", "ISBN (10 or 13 digits)", html`required inputmode="numeric"`)}
+${field("title", "Title", html`required maxlength="200"`)}
+${field("author", "Author", html`required maxlength="200"`)}
+${field("year", "Year", html`inputmode="numeric"`)}
 <button type="submit">Add the book</button>
 </form>`);
 }

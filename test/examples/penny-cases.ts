@@ -94,10 +94,32 @@ export function pennyCases(transport: () => Transport, password: string, prefix 
     const back = await b.get("/");
     expect(back.text).toMatch(/Your last search: <a id="last-search" href="[^"]*\/search\/le%20guin">le guin<\/a>/);
     const none = await b.get("/search/%3Cscript%3E");
-    expect(none.text).toContain("No books match “&#60;script&#62;”");
+    expect(none.text).toContain("No books match “&lt;script&gt;”");
     expect(none.text).not.toContain("<script>");
     expect((await b.get("/books/9780441172719")).text).toContain("<cite>Dune</cite>");
-    expect((await b.get("/books/0000000000")).status).toBe(404);
+  });
+
+  it("answers a missing book, an unknown page and a refused form with pages in the site's look (issue 13 item 10)", async () => {
+    const b = browser();
+    const look = `<link rel="stylesheet" href="${prefix}/static/penny.css">`;
+    const missing = await b.get("/books/0000000000");
+    expect(missing.status).toBe(404);
+    expect(missing.text).toContain("<h1 id=\"error-title\">No book with ISBN 0000000000</h1>");
+    expect(missing.text).not.toContain("No books match");
+    expect(missing.text).toContain(look);
+    const nowhere = await b.go("GET", "/no/such/page", undefined, { accept: "text/html" });
+    expect(nowhere.status).toBe(404);
+    expect(nowhere.header("content-type")).toBe("text/html; charset=utf-8");
+    expect(nowhere.text).toContain(`There is no page at ${prefix}/no/such/page.`);
+    expect(nowhere.text).toContain(look);
+    const forged = await b.go("POST", "/login", { username: "penny", password: "x" }, { accept: "text/html" });
+    expect(forged.status).toBe(403);
+    expect(forged.header("content-type")).toBe("text/html; charset=utf-8");
+    expect(forged.text).toContain(look);
+    expect(forged.text).toMatch(/<p class="message">CSRF check failed: no token/);
+    const curl = await b.go("POST", "/login", { username: "penny", password: "x" }, { accept: "*/*" });
+    expect(curl.header("content-type")).toBe("text/plain; charset=utf-8");
+    expect(curl.text).toMatch(/^CSRF check failed/);
   });
 
   it("guards the add page, logs in, adds a book, logs out, and refuses the old session afterwards", async () => {

@@ -90,10 +90,48 @@ describe("Penny's parts", () => {
   });
 
   it("opens an existing database without seeding twice", async () => {
-    const again = await createPenny({ dataDir: dir.path, password: "other", scryptCost: { logN: 10, r: 8, p: 1 }, accessLog: false });
+    const again = await createPenny({ dataDir: dir.path, password: PASSWORD, scryptCost: { logN: 10, r: 8, p: 1 }, accessLog: false, warn: (line) => { throw new Error(`unexpected warning: ${line}`); } });
     const reply = await request(again.app, "GET", "/search/dune");
     expect(reply.text).toContain("2 books for “dune”");
     await again.shutdown?.();
+  });
+});
+
+describe("Penny's start-up password check (issue 13 item 10)", () => {
+  it("warns when the configured password differs from the stored keeper's, and then hides the demo hint", async () => {
+    const warnings: string[] = [];
+    const other = await createPenny({ dataDir: dir.path, password: "not-the-stored-one", scryptCost: { logN: 10, r: 8, p: 1 }, accessLog: false, warn: (line) => warnings.push(line) });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^penny: warning: PENNY_PASSWORD does not match the stored password of the keeper "penny" in .*penny\.sqlite3.*delete that file/);
+    await other.shutdown?.();
+    const demo = await createPenny({ dataDir: dir.path, scryptCost: { logN: 10, r: 8, p: 1 }, accessLog: false, warn: (line) => warnings.push(line) });
+    expect(warnings[1]).toMatch(/the demo password "bookworm" \(PENNY_PASSWORD is not set\) does not match/);
+    expect((await request(demo.app, "GET", "/login")).text).not.toContain("Demo login");
+    await demo.shutdown?.();
+    const unchecked = await createPenny({ dataDir: dir.path, password: "wrong", checkPassword: false, scryptCost: { logN: 10, r: 8, p: 1 }, accessLog: false, warn: (line) => warnings.push(line) });
+    expect(warnings).toHaveLength(2);
+    await unchecked.shutdown?.();
+  });
+});
+
+describe("Penny's error pages (issue 13 item 10)", () => {
+  it("answers a server error with a page in the site's look for browsers, plain text for curl", async () => {
+    const brokenDir = tempDir("tsgi-penny-broken-");
+    const broken = await createPenny({ dataDir: brokenDir.path, password: PASSWORD, scryptCost: { logN: 10, r: 8, p: 1 }, accessLog: false });
+    await broken.shutdown?.(); // closes the database: every search now throws
+    try {
+      const page = await request(broken.app, "GET", "/search/dune", { headers: { accept: "text/html" } });
+      expect(page.status).toBe(500);
+      expect(page.header("content-type")).toBe("text/html; charset=utf-8");
+      expect(page.text).toContain('<link rel="stylesheet" href="/static/penny.css">');
+      expect(page.text).toContain("<h1 id=\"error-title\">Something broke</h1>");
+      expect(page.text).not.toMatch(/database|sqlite/i);
+      const curl = await request(broken.app, "GET", "/search/dune", { headers: { accept: "*/*" } });
+      expect(curl.status).toBe(500);
+      expect(curl.header("content-type")).toBe("text/plain; charset=utf-8");
+    } finally {
+      brokenDir.remove();
+    }
   });
 });
 
@@ -133,6 +171,12 @@ describe("Penny throttles password guessing (issue 12 item 8)", () => {
         const reply = await request(worker.app, "POST", "/login", { headers: { cookie }, form: { username: "penny", password: i < 7 ? "wrong" : PASSWORD, _csrf: token } });
         statuses.push(reply.status);
         if (reply.status === 429) expect(Number(reply.header("retry-after"))).toBeGreaterThan(0);
+        if (i === 7) {
+          const page = await request(worker.app, "POST", "/login", { headers: { cookie, accept: "text/html" }, form: { username: "penny", password: PASSWORD, _csrf: token } });
+          expect(page.status).toBe(429);
+          expect(page.text).toContain("<h1 id=\"error-title\">Slow down</h1>");
+          expect(page.text).toMatch(/<p class="message">too many login attempts; try again in \d+ s<\/p>/);
+        }
       }
       expect(statuses).toEqual([303, 303, 303, 303, 303, 429, 429, 429]);
     } finally {
