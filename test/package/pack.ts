@@ -11,7 +11,7 @@ export function packAndUnpack(): { tarball: string; dir: string; packageDir: str
   if (!existsSync(join(ROOT, "dist/index.js"))) throw new Error("dist/ is missing: run npm run build before this test");
   const dir = mkdtempSync(join(tmpdir(), "tsgi-pack-"));
   const out = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
-  const [{ filename }] = JSON.parse(out) as Array<{ filename: string }>;
+  const [{ filename }] = JSON.parse(out) as [{ filename: string }];
   const tarball = join(dir, filename);
   const packageDir = join(dir, "project", "node_modules", "tsgi");
   mkdirSync(packageDir, { recursive: true });
