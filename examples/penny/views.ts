@@ -92,10 +92,11 @@ ${searchForm(frame.base)}
 /** The page for any error status, in the site's look: what went wrong, and a way back. */
 export function errorPage(frame: Frame, status: number, reason: string, message: string): Html {
   const title = status === 404 ? "Nothing here" : status === 429 ? "Slow down" : status === 403 ? "Not allowed" : status >= 500 ? "Something broke" : reason;
+  const said = message !== reason ? message : status >= 500 ? "Penny could not answer this request. Please try again in a moment." : "That did not work.";
   return layout(`${status} ${reason}`, frame, html`<section class="error" aria-labelledby="error-title">
 <p class="status">${status} · ${reason}</p>
 <h1 id="error-title">${title}</h1>
-<p class="message">${message}</p>
+<p class="message">${said}</p>
 <p><a href="${frame.base}/">Back to the search</a></p>
 </section>`);
 }
