@@ -13,7 +13,7 @@
  */
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { appTestTs, appTs, gitignore, packageJson, readme, tsconfigJson, vitestConfig } from "./templates.js";
+import { appTestTs, appTs, cgiBinPackageJson, gitignore, packageJson, readme, tsconfigJson, vitestConfig } from "./templates.js";
 
 /** Options of {@link initProject}. */
 export interface InitOptions {
@@ -86,6 +86,7 @@ export async function initProject(dir: string, options: InitOptions = {}): Promi
     ["vitest.config.ts", vitestConfig()],
     ["src/app.ts", appTs()],
     ["test/app.test.ts", appTestTs()],
+    ["cgi-bin/package.json", cgiBinPackageJson()],
     [".gitignore", gitignore()],
     ["README.md", readme(values.name)],
   ];

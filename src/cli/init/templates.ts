@@ -31,7 +31,7 @@ export function packageJson(values: TemplateValues): string {
       prestart: "npm run build",
       start: "tsgi serve dist/app.js",
       test: "vitest run",
-      bundle: "tsgi bundle src/app.ts -o dist/app.cgi",
+      bundle: "tsgi bundle src/app.ts -o cgi-bin/app.cgi",
     },
     dependencies: { tsgi: values.tsgi, zod: "^4.1.0" },
     devDependencies: DEV_DEPENDENCIES,
@@ -113,7 +113,12 @@ describe("app", () => {
 }
 
 export function gitignore(): string {
-  return "node_modules/\ndist/\n";
+  return "node_modules/\ndist/\ncgi-bin/*.cgi\n";
+}
+
+/** The bundle is CommonJS; this keeps Node from reading it as ESM under the project's `"type": "module"`. */
+export function cgiBinPackageJson(): string {
+  return JSON.stringify({ type: "commonjs" }, null, 2) + "\n";
 }
 
 export function readme(name: string): string {
@@ -125,7 +130,7 @@ A tsgi app: \`src/app.ts\` is the app, \`test/app.test.ts\` its test.
 npm run dev      # http://127.0.0.1:8000, restarts on change
 npm test         # vitest, through tsgi/testing (no socket)
 npm start        # compiles to dist/ and serves dist/app.js
-npm run bundle   # one CGI file: dist/app.cgi
+npm run bundle   # one CGI file for a shared host: cgi-bin/app.cgi
 \`\`\`
 `;
 }

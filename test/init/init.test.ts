@@ -1,0 +1,135 @@
+// tsgi init as a new user meets it: scaffold into an empty directory, npm install the packed tarball (from the
+// npm cache where it can), then the project's own test script, its dev server answering a page, and its CGI bundle.
+// Needs dist/ (npm run build). Skips the install part only when npm cannot install and CI is unset.
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InitError, initProject } from "../../src/cli/init/index.js";
+import { packAndUnpack } from "../package/pack.js";
+
+const run = promisify(execFile);
+const scratch = mkdtempSync(join(tmpdir(), "tsgi-init-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe("initProject", () => {
+  it("writes the project files and names tsgi's tarball as given", async () => {
+    const { dir, files } = await initProject(join(scratch, "My App"), { tsgi: "./tsgi-0.1.0.tgz" });
+    expect(files).toEqual(["package.json", "tsconfig.json", "vitest.config.ts", "src/app.ts", "test/app.test.ts", "cgi-bin/package.json", ".gitignore", "README.md"]);
+    const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    expect(pkg.name).toBe("my-app");
+    expect(pkg.dependencies.tsgi).toBe(`file:${join(process.cwd(), "tsgi-0.1.0.tgz")}`);
+    expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(["dev", "start", "test", "bundle"]));
+    expect(pkg.devDependencies).toMatchObject({ tsx: expect.any(String), vitest: "~4.1.9", vite: "^7.3.0" });
+    const tsconfig = JSON.parse(readFileSync(join(dir, "tsconfig.json"), "utf8"));
+    expect(tsconfig.compilerOptions.target).toBe("ES2022");
+    expect(tsconfig.compilerOptions.experimentalDecorators).toBeUndefined();
+    expect(readFileSync(join(dir, "src/app.ts"), "utf8")).toMatch(/@controller\("\/hello"\)/);
+  });
+
+  it("defaults to this package's version", async () => {
+    const { dir } = await initProject(join(scratch, "versioned"));
+    const own = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
+    expect(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).dependencies.tsgi).toBe(`^${own}`);
+  });
+
+  it("refuses a non-empty directory, writes nothing, and names the fix", async () => {
+    const dir = join(scratch, "taken");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "notes.txt"), "mine");
+    const error = await initProject(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InitError);
+    expect((error as Error).message).toBe(`tsgi init: ${dir} is not empty (notes.txt); nothing was written. Name a new directory (tsgi init my-app) or empty this one first`);
+    expect(existsSync(join(dir, "package.json"))).toBe(false);
+    expect(readFileSync(join(dir, "notes.txt"), "utf8")).toBe("mine");
+  });
+
+  it("accepts a directory holding only .git", async () => {
+    const dir = join(scratch, "with-git");
+    mkdirSync(join(dir, ".git"), { recursive: true });
+    await expect(initProject(dir)).resolves.toMatchObject({ dir });
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    }).on("error", reject);
+  });
+}
+
+describe("a project made by initProject, installed from the packed tarball", () => {
+  let project = "";
+  let installError = "";
+  let dev: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    const { tarball, dir } = packAndUnpack();
+    project = (await initProject(join(scratch, "fresh"), { tsgi: tarball })).dir;
+    try {
+      await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: project, timeout: 240_000 });
+    } catch (error) {
+      installError = String((error as { stderr?: string }).stderr ?? error).slice(-2000);
+    }
+    rmSync(join(dir, "project"), { recursive: true, force: true });
+  }, 300_000);
+
+  afterAll(() => {
+    if (dev?.pid !== undefined && dev.exitCode === null) process.kill(-dev.pid, "SIGKILL");
+  });
+
+  function installed(ctx: { skip: (note?: string) => void }): void {
+    if (installError === "") return;
+    if (process.env.CI) throw new Error(`npm install of the scaffolded project failed:\n${installError}`);
+    ctx.skip(`npm could not install: ${installError.split("\n")[0]}`);
+  }
+
+  it("its test script passes", async (ctx) => {
+    installed(ctx);
+    const { stdout } = await run("npm", ["test"], { cwd: project, timeout: 120_000 });
+    expect(stdout).toMatch(/Tests\s.*2 passed/);
+  }, 150_000);
+
+  it("its dev server answers a page", async (ctx) => {
+    installed(ctx);
+    const port = await freePort();
+    const script = JSON.parse(readFileSync(join(project, "package.json"), "utf8")).scripts.dev as string;
+    const args = script.replace(/^tsgi /, "").split(" ");
+    dev = spawn(process.execPath, [join(project, "node_modules/tsgi/dist/cli.js"), ...args, "--bind", `127.0.0.1:${port}`], {
+      cwd: project, detached: true, stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    dev.stdout!.on("data", (chunk) => (output += chunk));
+    dev.stderr!.on("data", (chunk) => (output += chunk));
+    let body = "";
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/hello?name=dev`);
+        body = `${response.status} ${await response.text()}`;
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    process.kill(-dev.pid!, "SIGTERM");
+    expect(body, output).toBe("200 <p>Hello, dev!</p>");
+  }, 60_000);
+
+  it("its bundle script writes a CGI file that answers a request", async (ctx) => {
+    installed(ctx);
+    await run("npm", ["run", "bundle"], { cwd: project, timeout: 120_000 });
+    const env = {
+      PATH: process.env.PATH ?? "", GATEWAY_INTERFACE: "CGI/1.1", REQUEST_METHOD: "GET", SCRIPT_NAME: "/app.cgi", PATH_INFO: "/hello",
+      QUERY_STRING: "name=cgi", SERVER_NAME: "localhost", SERVER_PORT: "80", SERVER_PROTOCOL: "HTTP/1.1", REMOTE_ADDR: "127.0.0.1",
+    };
+    const { stdout } = await run(process.execPath, [join(project, "cgi-bin/app.cgi")], { cwd: project, env, timeout: 30_000 });
+    expect(stdout).toMatch(/^Status: 200/m);
+    expect(stdout.endsWith("<p>Hello, cgi!</p>")).toBe(true);
+  }, 150_000);
+});
