@@ -80,7 +80,10 @@ describe("a project made by initProject, installed from the packed tarball", () 
   }, 300_000);
 
   afterAll(() => {
-    if (dev?.pid !== undefined && dev.exitCode === null) process.kill(-dev.pid, "SIGKILL");
+    if (dev?.pid === undefined || dev.exitCode !== null) return;
+    try {
+      process.kill(-dev.pid, "SIGKILL");
+    } catch {}
   });
 
   function installed(ctx: { skip: (note?: string) => void }): void {
@@ -117,8 +120,11 @@ describe("a project made by initProject, installed from the packed tarball", () 
         await new Promise((r) => setTimeout(r, 200));
       }
     }
+    const exited = new Promise((r) => dev!.once("exit", r));
     process.kill(-dev.pid!, "SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
     expect(body, output).toBe("200 <p>Hello, dev!</p>");
+    expect(dev.exitCode ?? dev.signalCode, output).not.toBeNull();
   }, 60_000);
 
   it("its bundle script writes a CGI file that answers a request", async (ctx) => {

@@ -8,6 +8,9 @@ export interface TemplateValues {
   tsgi: string;
 }
 
+// Templates are arrays of lines: source text here never reads as this module importing "tsgi" itself.
+const lines = (...text: string[]): string => text.join("\n") + "\n";
+
 /** Dev-dependency ranges known to work together here (vitest 4 needs vite 7 for standard decorators). */
 export const DEV_DEPENDENCIES: Readonly<Record<string, string>> = Object.freeze({
   "@types/node": "^20.19.0",
@@ -59,57 +62,60 @@ export function tsconfigJson(): string {
 }
 
 export function vitestConfig(): string {
-  return `import { defineConfig } from "vitest/config";
-
-// ES2022 output: the app's standard decorators become plain calls Node 20 can run.
-export default defineConfig({ esbuild: { target: "es2022" } });
-`;
+  return lines(
+    'import { defineConfig } from "vitest/config";',
+    "",
+    "// ES2022 output: the app's standard decorators become plain calls Node 20 can run.",
+    'export default defineConfig({ esbuild: { target: "es2022" } });',
+  );
 }
 
 export function appTs(): string {
-  return `import { z } from "zod";
-import { stack } from "tsgi";
-import { controller, createApp, get, html, type RouteContext } from "tsgi/framework";
-import { requestId } from "tsgi/middleware/request-id";
-import { securityHeaders } from "tsgi/middleware/security-headers";
-
-const greeting = { query: z.object({ name: z.string().min(1).max(40).default("world") }) };
-
-@controller("/hello")
-class Hello {
-  @get("/", greeting)
-  greet(ctx: RouteContext<"/", typeof greeting>) {
-    return html\`<p>Hello, \${ctx.query.name}!</p>\`;
-  }
-}
-
-const pages = createApp()
-  .get("/", () => html\`<h1>It works</h1><p>Try <a href="/hello?name=you">/hello?name=you</a>.</p>\`)
-  .controller(Hello);
-
-export default stack(requestId(), securityHeaders(), pages);
-`;
+  return lines(
+    'import { z } from "zod";',
+    'import { stack } from "tsgi";',
+    'import { controller, createApp, get, html, type RouteContext } from "tsgi/framework";',
+    'import { requestId } from "tsgi/middleware/request-id";',
+    'import { securityHeaders } from "tsgi/middleware/security-headers";',
+    "",
+    'const greeting = { query: z.object({ name: z.string().min(1).max(40).default("world") }) };',
+    "",
+    '@controller("/hello")',
+    "class Hello {",
+    '  @get("/", greeting)',
+    '  greet(ctx: RouteContext<"/", typeof greeting>) {',
+    "    return html`<p>Hello, ${ctx.query.name}!</p>`;",
+    "  }",
+    "}",
+    "",
+    "const pages = createApp()",
+    '  .get("/", () => html`<h1>It works</h1><p>Try <a href="/hello?name=you">/hello?name=you</a>.</p>`)',
+    "  .controller(Hello);",
+    "",
+    "export default stack(requestId(), securityHeaders(), pages);",
+  );
 }
 
 export function appTestTs(): string {
-  return `import { describe, expect, it } from "vitest";
-import { request } from "tsgi/testing";
-import app from "../src/app.js";
-
-describe("app", () => {
-  it("serves the home page", async () => {
-    const reply = await request(app, "GET", "/");
-    expect(reply.status).toBe(200);
-    expect(reply.text).toContain("It works");
-  });
-
-  it("greets by name and escapes it", async () => {
-    const reply = await request(app, "GET", "/hello?name=%3Cb%3E");
-    expect(reply.status).toBe(200);
-    expect(reply.text).toBe("<p>Hello, &lt;b&gt;!</p>");
-  });
-});
-`;
+  return lines(
+    'import { describe, expect, it } from "vitest";',
+    'import { request } from "tsgi/testing";',
+    'import app from "../src/app.js";',
+    "",
+    'describe("app", () => {',
+    '  it("serves the home page", async () => {',
+    '    const reply = await request(app, "GET", "/");',
+    "    expect(reply.status).toBe(200);",
+    '    expect(reply.text).toContain("It works");',
+    "  });",
+    "",
+    '  it("greets by name and escapes it", async () => {',
+    '    const reply = await request(app, "GET", "/hello?name=%3Cb%3E");',
+    "    expect(reply.status).toBe(200);",
+    '    expect(reply.text).toBe("<p>Hello, &lt;b&gt;!</p>");',
+    "  });",
+    "});",
+  );
 }
 
 export function gitignore(): string {
