@@ -5,7 +5,8 @@ import { parseReply } from "./raw-client.js";
 import { headerSet, normalise, type Runner } from "./runner.js";
 
 const raw = (text: string): Buffer => Buffer.from(text, "latin1");
-const RUNNER: Runner = { name: "test", binaries: [], added: ["accept-ranges"], signalsTruncation: true, oneProcess: true, start: () => Promise.reject(new Error("unused")) };
+const RUNNER: Runner = { name: "test", binaries: [], added: ["accept-ranges"], signalsTruncation: true, oneProcess: true,
+  longLived: true, start: () => Promise.reject(new Error("unused")) };
 
 describe("raw client framing", () => {
   it("decodes a complete chunked body and tells a cut one apart", () => {

@@ -22,6 +22,7 @@ export function nginxFastCgiRunner(keepConn: boolean): Runner {
         },
       },
     }),
+    longLived: true,
     oneProcess: true,
     async start() {
       const log = memorySink();

@@ -51,6 +51,11 @@ export interface Runner {
   deviations?: Record<string, { why: string; expect: Partial<CorpusExpectation> }>;
   /** Every request runs in one process with the abort counter (`/aborted-count`), so a disconnect can be counted. */
   oneProcess: boolean;
+  /**
+   * The path runs a long-lived tsgi server that `close()` stops (false for CGI, a process per request, and the
+   * Fetch bridge, whose host server is not tsgi's): only such paths get the double-close scenario.
+   */
+  longLived: boolean;
   start(): Promise<RunningPath>;
 }
 

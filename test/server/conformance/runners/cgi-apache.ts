@@ -12,6 +12,7 @@ const runner: Runner = {
   signalsTruncation: false,
   reframes: true,
   deviations: APACHE_DEVIATIONS,
+  longLived: false,
   oneProcess: false,
   async start() {
     const host = await startApache("prefork", { corpus: fileURLToPath(new URL("../corpus-app.ts", import.meta.url)) });

@@ -10,6 +10,7 @@ const runner: Runner = {
   binaries: ["lighttpd"],
   added: ["accept-ranges"],
   signalsTruncation: false,
+  longLived: false,
   oneProcess: false,
   deviations: {
     "not-modified-with-length": {

@@ -14,6 +14,7 @@ const runner: Runner = {
   signalsTruncation: true,
   reframes: true,
   deviations: APACHE_DEVIATIONS,
+  longLived: true,
   oneProcess: true,
   async start() {
     const log = memorySink();

@@ -13,6 +13,7 @@ const runner: Runner = {
   binaries: [],
   added: [],
   signalsTruncation: true,
+  longLived: false,
   oneProcess: true,
   deviations: {
     "host-missing-http10": {

@@ -10,6 +10,7 @@ const runner: Runner = {
   binaries: [],
   added: [],
   signalsTruncation: true,
+  longLived: true,
   oneProcess: true,
   async start() {
     const log = memorySink();

@@ -8,6 +8,7 @@ const runner: Runner = {
   binaries: [],
   added: [],
   signalsTruncation: true,
+  longLived: true,
   oneProcess: false,
   async start() {
     const pool = await startPool({ spec: fileURLToPath(new URL("../corpus-app.ts", import.meta.url)), workers: 2, server: "http" });

@@ -17,6 +17,7 @@ const runner: Runner = {
       expect: { body: "" },
     },
   },
+  longLived: true,
   oneProcess: true,
   async start() {
     const log = memorySink();
