@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { initCommand } from "../../src/cli/init/command.js";
 import { InitError, initProject } from "../../src/cli/init/index.js";
 import { packAndUnpack } from "../package/pack.js";
 
@@ -42,7 +43,7 @@ describe("initProject", () => {
     writeFileSync(join(dir, "notes.txt"), "mine");
     const error = await initProject(dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InitError);
-    expect((error as Error).message).toBe(`tsgi init: ${dir} is not empty (notes.txt); nothing was written. Name a new directory (tsgi init my-app) or empty this one first`);
+    expect((error as Error).message).toBe(`cannot init ${dir}: it is not empty (notes.txt); nothing was written. Name a new directory (tsgi init my-app) or empty this one first`);
     expect(existsSync(join(dir, "package.json"))).toBe(false);
     expect(readFileSync(join(dir, "notes.txt"), "utf8")).toBe("mine");
   });
@@ -138,4 +139,38 @@ describe("a project made by initProject, installed from the packed tarball", () 
     expect(stdout).toMatch(/^Status: 200/m);
     expect(stdout.endsWith("<p>Hello, cgi!</p>")).toBe(true);
   }, 150_000);
+});
+
+describe("initCommand (what `tsgi init` runs)", () => {
+  function capture(): { out: () => string; restore: () => void } {
+    let text = "";
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array) => ((text += String(chunk)), true)) as typeof process.stdout.write;
+    return { out: () => text, restore: () => (process.stdout.write = write) };
+  }
+
+  it("scaffolds DIR and prints the next step, quoting a directory with a space", async () => {
+    const dir = join(scratch, "cmd app");
+    const io = capture();
+    try {
+      expect(await initCommand([dir, "--tsgi", "^0.1.0"])).toBe(0);
+    } finally {
+      io.restore();
+    }
+    expect(io.out()).toBe(`tsgi: wrote 8 files in ${dir}\nnext: cd '${dir}' && npm install && npm run dev\n`);
+    expect(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).dependencies.tsgi).toBe("^0.1.0");
+  });
+
+  it("prints its help, and refuses two directories or an unknown option as usage mistakes", async () => {
+    const io = capture();
+    try {
+      expect(await initCommand(["--help"])).toBe(0);
+    } finally {
+      io.restore();
+    }
+    expect(io.out()).toMatch(/^Usage: tsgi init \[DIR\] \[options\]/);
+    expect(io.out()).toContain("--tsgi SPEC");
+    await expect(initCommand(["a", "b"])).rejects.toThrow("tsgi init takes one directory, got 2: tsgi init [DIR] (tsgi init --help)");
+    await expect(initCommand(["--force"])).rejects.toMatchObject({ name: "UsageError", exitCode: 2 });
+  });
 });

@@ -13,6 +13,7 @@
  */
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
+import { TsgiError } from "../../server/errors.js";
 import { appTestTs, appTs, cgiBinPackageJson, gitignore, packageJson, readme, tsconfigJson, vitestConfig } from "./templates.js";
 
 /** Options of {@link initProject}. */
@@ -34,9 +35,9 @@ export interface InitResult {
   files: string[];
 }
 
-/** `tsgi init` refused: the message names the cause and the fix. */
-export class InitError extends Error {
-  override name = "InitError";
+/** `tsgi init` refused: the message names the cause and the fix (printed as it is, exit code 1). */
+export class InitError extends TsgiError {
+  override readonly name = "InitError";
 }
 
 /** Entries an otherwise empty directory may hold (a fresh `git init`, editor settings). */
@@ -72,12 +73,12 @@ export async function initProject(dir: string, options: InitOptions = {}): Promi
   try {
     existing = (await readdir(root)).filter((entry) => !HARMLESS.has(entry));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOTDIR") throw new InitError(`tsgi init: ${root} is a file, not a directory; name a new directory: tsgi init my-app`);
+    if ((error as NodeJS.ErrnoException).code === "ENOTDIR") throw new InitError(`cannot init ${root}: it is a file, not a directory; name a new directory: tsgi init my-app`);
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
   if (existing.length > 0) {
     const shown = existing.sort().slice(0, 5).join(", ") + (existing.length > 5 ? `, ... (${existing.length} entries)` : "");
-    throw new InitError(`tsgi init: ${root} is not empty (${shown}); nothing was written. Name a new directory (tsgi init my-app) or empty this one first`);
+    throw new InitError(`cannot init ${root}: it is not empty (${shown}); nothing was written. Name a new directory (tsgi init my-app) or empty this one first`);
   }
   const values = { name: options.name ?? packageName(root), tsgi: dependencySpec(options.tsgi ?? `^${await ownVersion()}`) };
   const files: Array<[string, string]> = [
