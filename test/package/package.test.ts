@@ -1,7 +1,7 @@
 // The package as published: npm pack, unpacked; what users import resolves, nothing internal does, links work.
 // Needs dist/ (npm run build).
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packAndUnpack, ROOT } from "./pack.js";
@@ -21,19 +21,24 @@ function walk(dir: string): string[] {
   });
 }
 
-/** Resolves (and imports) specifiers from a project whose node_modules holds the unpacked package. */
-function resolveFrom(specifiers: string[], load: boolean): Record<string, string> {
-  const project = join(pkg.dir, "project");
-  const modules = join(project, "node_modules");
-  if (!existsSync(join(modules, "zod"))) {
-    for (const dep of ["cookie", "path-to-regexp", "zod"]) symlinkSync(join(ROOT, "node_modules", dep), join(modules, dep), "dir");
+/** The project the tarball was unpacked into, with tsgi's dependencies linked from this checkout. */
+function project(): string {
+  const dir = join(pkg.dir, "project");
+  const modules = join(dir, "node_modules");
+  for (const dep of ["cookie", "path-to-regexp", "zod"]) {
+    if (!existsSync(join(modules, dep))) symlinkSync(join(ROOT, "node_modules", dep), join(modules, dep), "dir");
   }
+  return dir;
+}
+
+/** Resolves (and imports) specifiers as ES modules from the project, which has no package.json (untyped). */
+function resolveFrom(specifiers: string[], load: boolean): Record<string, string> {
   const script = `const out = {};
 for (const s of ${JSON.stringify(specifiers)}) {
   try { import.meta.resolve(s); ${load ? "await import(s);" : ""} out[s] = "ok"; } catch (e) { out[s] = e.code ?? String(e); }
 }
 console.log(JSON.stringify(out));`;
-  const stdout = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: project, encoding: "utf8", timeout: 60_000 });
+  const stdout = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: project(), encoding: "utf8", timeout: 60_000 });
   return JSON.parse(stdout) as Record<string, string>;
 }
 
@@ -70,6 +75,19 @@ describe("npm pack", () => {
     expect(Object.entries(results).filter(([, r]) => r !== "ok")).toEqual([]);
     expect(specifiers).toContain("tsgi/html");
     expect(specifiers).toContain("tsgi/metrics");
+  });
+
+  it("a CommonJS project can require() every public entry (Node 20.19+ loads ES modules from require)", () => {
+    const exports = Object.keys((JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { exports: Exports }).exports);
+    const specifiers = exports.filter((e) => e !== "./package.json").map((e) => (e === "." ? "tsgi" : `tsgi/${e.slice(2)}`));
+    const cjs = join(project(), "cjs");
+    mkdirSync(cjs, { recursive: true });
+    writeFileSync(join(cjs, "package.json"), JSON.stringify({ name: "cjs", type: "commonjs" }));
+    const script = `const out = {};
+for (const s of ${JSON.stringify(specifiers)}) { try { out[s] = Object.keys(require(s)).length > 0 ? "ok" : "empty"; } catch (e) { out[s] = e.code ?? String(e); } }
+console.log(JSON.stringify(out));`;
+    const stdout = execFileSync(process.execPath, ["--no-warnings", "-e", script], { cwd: cjs, encoding: "utf8", timeout: 60_000 });
+    expect(Object.entries(JSON.parse(stdout) as Record<string, string>).filter(([, r]) => r !== "ok")).toEqual([]);
   });
 
   it("no internal module is importable", () => {
