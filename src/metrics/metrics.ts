@@ -33,7 +33,7 @@ async function* watched(body: Iterable<BodyChunk> | AsyncIterable<BodyChunk>, do
 /**
  * Counts every request of the wrapped app and answers Prometheus scrapes at `path` (GET or HEAD) in the
  * text format: `tsgi_requests_total{method,status}`, `tsgi_requests_in_flight`,
- * `tsgi_request_duration_seconds` (to the last body byte), `tsgi_worker_restarts_total{reason}` and, when a
+ * `tsgi_request_duration_seconds` (to the reply, or to a streamed body's last chunk), `tsgi_worker_restarts_total{reason}` and, when a
  * pool reports them, `tsgi_queue_length` and `tsgi_workers`. Scrapes themselves are not counted.
  * The page is public to whoever reaches the app: restrict `path` at the front server or put auth before it.
  *

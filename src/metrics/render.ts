@@ -30,7 +30,7 @@ export function renderMetrics(s: MetricsSnapshot, prefix = "tsgi_"): string {
   }
   head("requests_in_flight", "gauge", "Requests started whose reply body has not finished.");
   lines.push(`${prefix}requests_in_flight ${s.inFlight}`);
-  head("request_duration_seconds", "histogram", "Seconds from the call to the last body byte.");
+  head("request_duration_seconds", "histogram", "Seconds from the call to the reply, or to the last chunk of a streamed body.");
   s.buckets.forEach((bound, i) => lines.push(`${prefix}request_duration_seconds_bucket{le="${number(bound)}"} ${s.bucketCounts[i] ?? 0}`));
   lines.push(`${prefix}request_duration_seconds_bucket{le="+Inf"} ${s.durationCount}`);
   lines.push(`${prefix}request_duration_seconds_sum ${number(s.durationSum)}`, `${prefix}request_duration_seconds_count ${s.durationCount}`);
