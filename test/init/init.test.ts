@@ -66,21 +66,23 @@ function freePort(): Promise<number> {
 
 describe("a project made by initProject, installed from the packed tarball", () => {
   let project = "";
+  let packDir = "";
   let installError = "";
   let dev: ChildProcess | undefined;
 
   beforeAll(async () => {
     const { tarball, dir } = packAndUnpack();
+    packDir = dir;
     project = (await initProject(join(scratch, "fresh"), { tsgi: tarball })).dir;
     try {
       await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: project, timeout: 240_000 });
     } catch (error) {
       installError = String((error as { stderr?: string }).stderr ?? error).slice(-2000);
     }
-    rmSync(join(dir, "project"), { recursive: true, force: true });
   }, 300_000);
 
   afterAll(() => {
+    if (packDir !== "") rmSync(packDir, { recursive: true, force: true });
     if (dev?.pid === undefined || dev.exitCode !== null) return;
     try {
       process.kill(-dev.pid, "SIGKILL");
