@@ -3,10 +3,10 @@
  * factory, like gunicorn's `module:create_app()`). Used by `tsgi serve`, the pool's workers and the CGI bundle.
  * @module
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, extname, isAbsolute, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Service } from "../contract.js";
 import { toService } from "../gateway/service.js";
 import { LoadError } from "./errors.js";
@@ -24,6 +24,8 @@ export interface LoadedService {
 export interface LoadOptions {
   /** Directory relative module paths and package names resolve from (default: `process.cwd()`). */
   cwd?: string;
+  /** Put the stack of an error the module throws while it is imported into the LoadError's message. */
+  development?: boolean;
 }
 
 /** A spec split into its parts. */
@@ -71,7 +73,38 @@ function isFile(path: string): boolean {
   }
 }
 
-/** The file URL of the module, or a LoadError saying where it looked. */
+/** Edit distance between two short names (Levenshtein), for "did you mean". */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min((row[j] as number) + 1, (next[j - 1] as number) + 1, (row[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length] as number;
+}
+
+const LOADABLE = /\.(?:[cm]?[jt]s|tsx)$/;
+
+/** Files beside a missing one whose names are close to it: `did you mean app.ts`. */
+function nearNames(path: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path)).filter((name) => LOADABLE.test(name));
+  } catch {
+    return [];
+  }
+  const wanted = basename(path);
+  const stem = wanted.replace(LOADABLE, "");
+  return names
+    .map((name) => ({ name, score: Math.min(distance(wanted, name), distance(stem, name.replace(LOADABLE, ""))) }))
+    .filter(({ score }) => score <= Math.max(2, Math.floor(stem.length / 3)))
+    .sort((x, y) => x.score - y.score || x.name.localeCompare(y.name))
+    .slice(0, 3)
+    .map(({ name }) => name);
+}
+
+/** The file URL of the module, or a LoadError saying where it looked (and which near names exist). */
 export function resolveModule(module: string, cwd: string): string {
   if (module.startsWith("file:")) return module;
   const path = resolve(cwd, module);
@@ -83,37 +116,122 @@ export function resolveModule(module: string, cwd: string): string {
       // fall through to the error below
     }
   }
-  const hint = existsSync(path) ? `${path} is a directory; name the file, e.g. ${join(module, "app.js")}` : `no file ${path}`;
-  throw new LoadError(`cannot load ${JSON.stringify(module)}: ${hint}`);
+  if (existsSync(path)) throw new LoadError(`cannot load ${JSON.stringify(module)}: ${path} is a directory; name the file, e.g. ${join(module, "app.js")}`);
+  const near = nearNames(path).map((name) => join(dirname(module), name));
+  const hint = near.length === 0 ? "" : `; did you mean ${near.join(" or ")}?`;
+  throw new LoadError(`cannot load ${JSON.stringify(module)}: no file ${path}${hint}`);
+}
+
+/** Three lines of source around `line` (1-based) with a caret under `column` (0-based), as compilers print them. */
+export function codeFrame(source: string, line: number, column: number): string {
+  const lines = source.split(/\r?\n/);
+  const first = Math.max(1, line - 1);
+  const last = Math.min(lines.length, line + 1);
+  const width = String(last).length;
+  const out: string[] = [];
+  for (let n = first; n <= last; n++) {
+    out.push(`${n === line ? ">" : " "} ${String(n).padStart(width)} | ${lines[n - 1] ?? ""}`);
+    if (n === line) out.push(`  ${" ".repeat(width)} | ${" ".repeat(Math.max(0, column))}^`);
+  }
+  return out.join("\n");
+}
+
+/** Where a load error points: esbuild's `FILE:LINE:COL: ERROR: text`, or the first stack frame in the app's files. */
+interface Place { file: string; line: number; column: number; text?: string }
+
+const ESBUILD_ERROR = /^(.+?):(\d+):(\d+): ERROR: (.+)$/m;
+
+function frameOf(place: Place, cwd: string): string {
+  let frame = "";
+  try {
+    frame = `\n${codeFrame(readFileSync(place.file, "utf8"), place.line, place.column)}`;
+  } catch {
+    // the file went away: the location alone
+  }
+  const shown = isAbsolute(place.file) ? relative(cwd, place.file) || place.file : place.file;
+  return `${shown}:${place.line}:${place.column + 1}${place.text === undefined ? "" : `: ${place.text}`}${frame}`;
+}
+
+/** A syntax error Node reports without a place: parse the entry with esbuild (when installed) to find it. */
+async function locateSyntaxError(path: string): Promise<Place | undefined> {
+  let esbuild: { transform(code: string, options: object): Promise<unknown> };
+  try {
+    esbuild = (await import("esbuild")) as typeof esbuild;
+  } catch {
+    return undefined;
+  }
+  const ext = extname(path).slice(1);
+  const loader = ext.endsWith("ts") || ext === "tsx" ? (ext === "tsx" ? "tsx" : "ts") : "js";
+  try {
+    await esbuild.transform(readFileSync(path, "utf8"), { loader, sourcefile: path, format: "esm" });
+  } catch (error) {
+    const first = (error as { errors?: Array<{ text: string; location?: { line: number; column: number } | null }> }).errors?.[0];
+    if (first?.location) return { file: path, line: first.location.line, column: first.location.column, text: first.text };
+  }
+  return undefined;
+}
+
+/** The message for a module that failed to import: where, with a code frame, and the stack when asked for. */
+async function describeImportFailure(error: unknown, module: string, url: string, cwd: string, development: boolean): Promise<string> {
+  if (!(error instanceof Error)) return `cannot load ${module}: ${String(error)}`;
+  const esbuildPlace = ESBUILD_ERROR.exec(error.message);
+  if (esbuildPlace !== null) {
+    const place = { file: esbuildPlace[1] as string, line: Number(esbuildPlace[2]), column: Number(esbuildPlace[3]), text: esbuildPlace[4] as string };
+    return `cannot load ${module}: a syntax error at ${frameOf(place, cwd)}`;
+  }
+  const cycle = /require\(\) ES Module .* in a cycle/.test(error.message) || (error as NodeJS.ErrnoException).code === "ERR_REQUIRE_CYCLE_MODULE";
+  if (cycle || (error.name === "SyntaxError" && !/:\d+:\d+/.test(error.message))) {
+    const place = await locateSyntaxError(fileURLToPath(url));
+    if (place !== undefined) return `cannot load ${module}: a syntax error at ${frameOf(place, cwd)}`;
+  }
+  if (cycle) {
+    const esm = /\.[cm]?ts$/.test(module) ? ".mts" : ".mjs";
+    return `cannot load ${module}: Node loaded it as CommonJS but it is an ES module; add "type": "module" to package.json, or rename it to ${esm}`;
+  }
+  const firstLine = error.message.split("\n")[0];
+  const frame = /\(?((?:file:\/\/)?\/[^():\s]+):(\d+):(\d+)\)?/.exec((error.stack ?? "").split("\n").slice(1).find((line) => !line.includes("node:") && !line.includes("/node_modules/")) ?? "");
+  const where = frame === null ? "" : ` (at ${frameOf({ file: (frame[1] as string).replace(/^file:\/\//, ""), line: Number(frame[2]), column: Number(frame[3]) - 1 }, cwd).split("\n")[0]})`;
+  if (development) return `cannot load ${module}: importing it threw${where}:\n${error.stack ?? firstLine}`;
+  return `cannot load ${module}: ${firstLine}${where} (run with --development for the stack)`;
 }
 
 let tsxRegistered: Promise<void> | undefined;
 
 type TsxApi = { register: () => unknown };
 
-/** tsx's ESM API, found beside tsgi or else in the app's own project. */
-async function importTsx(cwd: string): Promise<TsxApi> {
+/** One of tsx's register APIs (`esm` or `cjs`), found beside tsgi or else in the app's own project. */
+async function importTsx(cwd: string, kind: "esm" | "cjs"): Promise<TsxApi> {
   try {
-    return (await import("tsx/esm/api")) as TsxApi;
+    return (await import(`tsx/${kind}/api`)) as TsxApi;
   } catch {
     const manifest = createRequire(join(cwd, "noop.js")).resolve("tsx/package.json");
-    return (await import(pathToFileURL(join(dirname(manifest), "dist/esm/api/index.mjs")).href)) as TsxApi;
+    return (await import(pathToFileURL(join(dirname(manifest), `dist/${kind}/api/index.mjs`)).href)) as TsxApi;
   }
 }
 
-/** Registers tsx's ESM loader once, for `.ts` entry modules (development only). */
+/**
+ * Registers tsx once for `.ts` entry modules (development only): its ESM hooks and its CommonJS hook, so a
+ * `.ts` file loads in a `"type": "module"` project, a CommonJS one and one whose package.json has no type.
+ */
 function registerTsx(cwd: string): Promise<void> {
   tsxRegistered ??= (async () => {
-    let api: TsxApi;
+    let apis: TsxApi[];
     try {
-      api = await importTsx(cwd);
+      apis = [await importTsx(cwd, "esm"), await importTsx(cwd, "cjs")];
     } catch {
       tsxRegistered = undefined;
       throw new LoadError("install tsx to load .ts, or build to .js (npm i -D tsx; production should run compiled JavaScript)");
     }
-    api.register();
+    for (const api of apis) api.register();
   })();
   return tsxRegistered;
+}
+
+/** A CommonJS module compiled from ES syntax (tsx in a CommonJS project) imports as `{ default: exports }`: unwrap it. */
+function esModuleOf(namespace: Record<string, unknown>): Record<string, unknown> {
+  const inner = namespace.default;
+  if (typeof inner === "object" && inner !== null && (inner as { __esModule?: unknown }).__esModule === true) return inner as Record<string, unknown>;
+  return namespace;
 }
 
 function exportList(namespace: Record<string, unknown>): string {
@@ -139,11 +257,10 @@ export async function loadService(spec: string, options: LoadOptions = {}): Prom
   if (TS_EXTENSIONS.has(extname(new URL(url).pathname))) await registerTsx(cwd);
   let namespace: Record<string, unknown>;
   try {
-    namespace = (await import(url)) as Record<string, unknown>;
+    namespace = esModuleOf((await import(url)) as Record<string, unknown>);
   } catch (error) {
     if (error instanceof LoadError) throw error;
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new LoadError(`cannot load ${parsed.module}: ${detail.split("\n")[0]}`, { cause: error });
+    throw new LoadError(await describeImportFailure(error, parsed.module, url, cwd, options.development === true), { cause: error });
   }
   const exportName = parsed.exportName ?? "default";
   const name = `${parsed.module}:${exportName}${parsed.call ? "()" : ""}`;

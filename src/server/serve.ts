@@ -110,7 +110,7 @@ export async function serve(target: App | Service | string, options: ServeOption
   }
   if ((options.workers ?? 1) > 1) return servePoolOf(spec, kind, options, log);
 
-  const loaded = typeof target === "string" ? await loadService(target, options.cwd === undefined ? {} : { cwd: options.cwd }) : undefined;
+  const loaded = typeof target === "string" ? await loadService(target, { ...(options.cwd === undefined ? {} : { cwd: options.cwd }), development: options.development === true }) : undefined;
   const service = loaded?.service ?? await toService(target);
   const name = loaded?.name ?? spec ?? "app";
 

@@ -111,7 +111,7 @@ async function main(config: WorkerConfig): Promise<void> {
 
   watchParent(process.ppid);
   try {
-    service = (await loadService(config.spec, { cwd: config.cwd })).service;
+    service = (await loadService(config.spec, { cwd: config.cwd, development: config.serverOptions.development === true })).service;
     await service.startup?.();
     startupRan = true;
     let app: App = service.app;
