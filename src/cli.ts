@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `tsgi` command: `tsgi serve MODULE[:EXPORT]`, `tsgi bundle`, `tsgi status`, `tsgi help`.
+ * The `tsgi` command: `tsgi serve MODULE[:EXPORT]`, `tsgi init`, `tsgi bundle`, `tsgi status`, `tsgi demo`, `tsgi help`, `tsgi --version`.
  * Each subcommand loads lazily; see docs/cli.md.
  * @module
  */

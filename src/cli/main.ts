@@ -1,5 +1,5 @@
 /** The `tsgi` command's dispatch table: each subcommand is imported only when it runs. @module */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describeError, exitCodeOf, UsageError } from "./errors.js";
 
@@ -18,6 +18,10 @@ function demoSpec(): string {
 }
 
 export const COMMANDS: Record<string, CommandEntry> = {
+  init: {
+    summary: "write a ready project: package.json scripts, tsconfig, an app and its test (tsgi init [DIR])",
+    load: async () => (await import("./init/command.js")).initCommand,
+  },
   serve: {
     summary: "serve an app over HTTP, CGI, FastCGI or SCGI (tsgi serve MODULE[:EXPORT])",
     load: async () => (await import("./serve-command.js")).serveCommand,
@@ -33,17 +37,32 @@ export const COMMANDS: Record<string, CommandEntry> = {
   demo: {
     summary: "serve the example apps (what npm start runs)",
     load: async () => {
-      const { serveCommand } = await import("./serve-command.js");
-      return (argv) => serveCommand([demoSpec(), ...argv]);
+      const { serveCommand, SERVE_OPTIONS } = await import("./serve-command.js");
+      const { optionHelp } = await import("./args.js");
+      return (argv) => {
+        if (argv.includes("--help") || argv.includes("-h")) {
+          process.stdout.write(`Usage: tsgi demo [options]\n\nServes the example apps (examples/demo.ts), what npm start runs; in a clone of the\nrepository only. Takes the options of tsgi serve:\n\n${optionHelp(SERVE_OPTIONS)}\n`);
+          return Promise.resolve(0);
+        }
+        return serveCommand([demoSpec(), ...argv]);
+      };
     },
   },
 };
+
+/** This tsgi's version, from its package.json (two folders up from src/cli/ and from dist/cli/). */
+export function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string };
+  return manifest.version ?? "unknown";
+}
 
 export const USAGE = `Usage: tsgi COMMAND [options]
 
 Commands:
 ${Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(8)} ${entry.summary}`).join("\n")}
   help     show this help, or a command's: tsgi help serve
+
+Options: --version (-V) prints the version; --help (-h) this help.
 
 Run tsgi COMMAND --help for its options. Docs: docs/cli.md
 `;
@@ -60,6 +79,10 @@ export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const development = argv.includes("--development");
   try {
+    if (name === "--version" || name === "-V" || name === "version") {
+      process.stdout.write(`tsgi ${version()}\n`);
+      return 0;
+    }
     if (name === undefined || name === "help" || name === "--help" || name === "-h") {
       const topic = name === "help" ? rest[0] : undefined;
       if (topic !== undefined && COMMANDS[topic] !== undefined) return (await (await COMMANDS[topic].load())(["--help"])) ?? 0;

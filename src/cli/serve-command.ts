@@ -37,7 +37,7 @@ ${optionHelp(SERVE_OPTIONS)}
 Examples:
   tsgi serve dist/app.js --bind 0.0.0.0:8000
   tsgi serve examples/sum/app.ts --reload --development
-  tsgi serve dist/app.js:createApp() --server fastcgi --bind unix:/run/app.sock --workers 4
+  tsgi serve 'dist/app.js:createApp()' --server fastcgi --bind unix:/run/app.sock --workers 4
 
 Signals: SIGTERM/SIGINT stop gracefully (up to --grace), a second one at once; if that still hangs
 5 s later, tsgi gives up and exits 1. One process logs and ignores SIGHUP; with --workers N, SIGHUP is a

@@ -112,7 +112,7 @@ export async function servePool(options: PoolOptions): Promise<PoolHandle> {
     master.dispatch(event);
     if (!announced && master.status().processes.filter((w) => w.state === "ready").length >= settings.workers) {
       announced = true;
-      log.write(`tsgi pool: serving ${options.spec} over ${SOCKET_SERVERS[kind].label} on ${url} with ${settings.workers} workers (master pid ${process.pid}${control === undefined ? "" : `; tsgi status --control ${control.path}`})`);
+      log.write(`tsgi pool: serving ${options.spec} over ${SOCKET_SERVERS[kind].label} on ${url} with ${settings.workers} workers (master pid ${process.pid}${control === undefined ? "" : `; tsgi status --control-socket ${control.path}`})`);
       resolveReady();
     }
   });

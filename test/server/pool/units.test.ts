@@ -164,7 +164,7 @@ describe("tsgi status discovery", () => {
       try {
         out = "";
         expect(await statusCommand([], sink, sink)).toBe(2);
-        expect(out).toMatch(/several pools in .*pick one with --control:\n .*tcp-127\.0\.0\.1-8000\.sock\n .*tcp-127\.0\.0\.1-9000\.sock/);
+        expect(out).toMatch(/several pools in .*pick one with --control-socket:\n .*tcp-127\.0\.0\.1-8000\.sock\n .*tcp-127\.0\.0\.1-9000\.sock/);
         out = "";
         expect(await statusCommand(["--bind", "127.0.0.1:9000", "--json"], sink, sink)).toBe(0);
         expect((JSON.parse(out) as PoolStatus).pid).toBe(43);
