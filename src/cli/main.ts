@@ -41,7 +41,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
       const { optionHelp } = await import("./args.js");
       return (argv) => {
         if (argv.includes("--help") || argv.includes("-h")) {
-          process.stdout.write(`Usage: tsgi demo [options]\n\nServes the example apps (examples/demo.ts), what npm start runs; in a clone of the\nrepository only. Takes the options of tsgi serve:\n\n${optionHelp(SERVE_OPTIONS)}\n`);
+          process.stdout.write(`Usage: tsgi demo [options]\n\nServes the example apps (examples/demo.ts), what npm start runs; in a clone of the\nrepository only. It takes the options of tsgi serve.\n\nOptions:\n${optionHelp(SERVE_OPTIONS)}\n`);
           return Promise.resolve(0);
         }
         return serveCommand([demoSpec(), ...argv]);
