@@ -23,6 +23,7 @@ export const SERVE_OPTIONS: OptionTable = {
   "max-worker-memory": { type: "string", value: "MB", help: "pool: recycle a worker gracefully once its RSS passes MB" },
   "status-path": { type: "string", value: "PATH", help: "pool: serve the pool's status at this path" },
   "control-socket": { type: "string", value: "PATH", help: "pool: where `tsgi status` finds the master" },
+  pid: { type: "string", value: "FILE", help: "write the server's (the pool master's) pid here once listening; removed on exit" },
   help: { type: "boolean", short: "h", help: "show this help" },
 };
 
@@ -39,7 +40,7 @@ Examples:
   tsgi serve examples/sum/app.ts --reload --development
   tsgi serve 'dist/app.js:createApp()' --server fastcgi --bind unix:/run/app.sock --workers 4
 
-Signals: SIGTERM/SIGINT stop gracefully (up to --grace), a second one at once; if that still hangs
+Signals (to the pid in --pid FILE): SIGTERM/SIGINT stop gracefully (up to --grace), a second one at once; if that still hangs
 5 s later, tsgi gives up and exits 1. One process logs and ignores SIGHUP; with --workers N, SIGHUP is a
 rolling reload (docs/servers/pool.md).
 `;
@@ -119,7 +120,24 @@ export async function serveCommand(argv: string[]): Promise<number> {
     const { runReloader } = await import("./reload.js");
     return runReloader(argv.filter((arg) => arg !== "--reload"), spec);
   }
+  const pidPath = values.pid === undefined ? undefined : String(values.pid);
+  if (pidPath !== undefined) {
+    if (options.server === "cgi") throw new UsageError("--pid does not apply to CGI: the web server starts a process per request");
+    const { checkPidFile } = await import("./pid-file.js");
+    checkPidFile(pidPath);
+  }
   const handle = await serve(spec, options);
+  let release: (() => void) | undefined;
+  if (pidPath !== undefined && handle.kind !== "cgi") {
+    const { writePidFile } = await import("./pid-file.js");
+    try {
+      release = writePidFile(pidPath);
+    } catch (error) {
+      await handle.close({ graceMs: 0 });
+      throw error;
+    }
+  }
   await handle.stopped;
+  release?.();
   return handle.exitCode;
 }
