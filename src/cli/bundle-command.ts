@@ -4,7 +4,7 @@
  * @module
  */
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, dirname, extname, join, resolve } from "node:path";
+import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type * as Esbuild from "esbuild";
 import { parseSpec, resolveModule } from "../server/load.js";
@@ -75,6 +75,29 @@ function entrySource(moduleUrl: string, exportName: string, call: boolean, devel
   ].join("\n");
 }
 
+interface EsbuildMessage {
+  text: string;
+  location?: { file: string; line: number; column: number; lineText: string } | null;
+}
+
+const TOP_LEVEL_AWAIT_HINT = "a CGI bundle is CommonJS, which has no top-level await: move the awaited set-up into a factory, "
+  + "export default factory(async () => { const config = await load(); return app; }) (factory from \"tsgi\"), "
+  + "or export createApp and bundle MODULE:createApp()";
+
+/** esbuild's first error as `FILE:LINE:COLUMN: text`, the line with a caret, and a hint for top-level await. */
+function bundleFailure(error: { errors?: EsbuildMessage[]; message: string }, cwd: string): string {
+  const first = error.errors?.[0];
+  if (first === undefined) return error.message;
+  let text = first.text;
+  const where = first.location;
+  if (where !== null && where !== undefined) {
+    const file = relative(cwd, resolve(process.cwd(), where.file)) || where.file;
+    text = `${file}:${where.line}:${where.column + 1}: ${text}\n  ${where.line} | ${where.lineText}\n  ${" ".repeat(String(where.line).length)} | ${" ".repeat(where.column)}^`;
+  }
+  if (/top-level await/i.test(first.text)) text += `\n${TOP_LEVEL_AWAIT_HINT}`;
+  return text;
+}
+
 /**
  * Writes the bundle and makes it executable. Returns warnings (e.g. a `"type": "module"` scope that
  * would stop Node from running the file).
@@ -107,8 +130,8 @@ export async function bundleCgi(request: BundleRequest): Promise<string[]> {
     nodePaths: basename(root) === "tsgi" ? [dirname(root)] : [],
     banner: { js: `#!/usr/bin/env node\n// ${basename(out)}: ${spec.module} as a CGI script, bundled by tsgi bundle. Do not edit; rebuild it.` },
     logLevel: "silent",
-  }).catch((error: { errors?: Array<{ text: string }> ; message: string }) => {
-    throw new UsageError(`bundling ${spec.module} failed: ${error.errors?.[0]?.text ?? error.message}`);
+  }).catch((error: { errors?: EsbuildMessage[]; message: string }) => {
+    throw new UsageError(`bundling ${spec.module} failed: ${bundleFailure(error, cwd)}`);
   });
   const file = result.outputFiles[0];
   if (file === undefined) throw new UsageError(`bundling ${spec.module} produced no output`);

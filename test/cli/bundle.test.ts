@@ -42,4 +42,17 @@ describe("tsgi bundle", () => {
   it("says what failed when the app cannot be bundled", async () => {
     await expect(bundleCgi({ spec: "nowhere/app.ts", out: "/tmp/never.cgi", cwd: ROOT })).rejects.toThrow(/cannot load "nowhere\/app\.ts"/);
   });
+
+  it("says where a top-level await is and to move it into factory()", async () => {
+    const temp = tempDir();
+    try {
+      writeFileSync(join(temp.path, "app.ts"), 'const config = await Promise.resolve({ greeting: "hi" });\nexport default () => ({ status: 200, headers: [], body: config.greeting });\n');
+      const failure = bundleCgi({ spec: "app.ts", out: join(temp.path, "app.cgi"), cwd: temp.path });
+      await expect(failure).rejects.toThrow('bundling app.ts failed: app.ts:1:16: Top-level await is currently not supported with the "cjs" output format\n'
+        + "  1 | const config = await Promise.resolve({ greeting: \"hi\" });\n    |                ^\n"
+        + "a CGI bundle is CommonJS, which has no top-level await: move the awaited set-up into a factory, export default factory(");
+    } finally {
+      temp.remove();
+    }
+  });
 });
