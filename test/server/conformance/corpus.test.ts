@@ -130,7 +130,7 @@ describe("the corpus", () => {
   });
 
   it("runs on every server path the issue lists", () => {
-    expect(ALL_RUNNERS.map((runner) => runner.file)).toEqual(["http", "cgi-apache", "cgi-lighttpd", "fastcgi-apache", "fastcgi-nginx-keep-conn", "fastcgi-nginx", "fetch-bridge", "pool-http", "scgi-nginx"]);
+    expect(ALL_RUNNERS.map((runner) => runner.file)).toEqual(["http", "cgi-apache", "cgi-lighttpd", "fastcgi-apache", "fastcgi-nginx-keep-conn", "fastcgi-nginx", "fetch-bridge", "http-bun", "http-deno", "pool-http", "scgi-nginx"]);
   });
 });
 
