@@ -161,7 +161,11 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
     // clients sending on them (nginx retries only idempotent requests). A request that arrives on one
     // is served with `Connection: close`; connections still idle after the keep-alive timeout close
     // as they would at any time.
-    Reflect.apply(NetServer.prototype.close, server, []);
+    try {
+      Reflect.apply(NetServer.prototype.close, server, []);
+    } catch {
+      server.close(); // runtimes whose http.Server is not a net.Server (Bun): their own close
+    }
     eachLive((res) => {
       if (!res.headersSent) res.shouldKeepAlive = false;
     });
