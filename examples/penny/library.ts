@@ -1,11 +1,11 @@
 /**
- * Penny's SQLite database (better-sqlite3: maintained, synchronous, and its prebuilt binary installs
- * without a download here). Created and filled on first open; safe when several processes (pool
- * workers, CGI requests) open it at once: WAL mode, a busy timeout, idempotent schema and seed.
+ * Penny's SQLite database, through db.ts (better-sqlite3 on Node 20: maintained, synchronous, and its
+ * prebuilt binary installs without a download here; bun:sqlite on Bun; node:sqlite where present).
+ * Created and filled on first open; safe when several processes (pool workers, CGI requests) open it at once: WAL mode, a busy timeout, idempotent schema and seed.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import { openDatabase, type Db } from "./db.js";
 import { SEED_BOOKS, type Book } from "./books.js";
 
 export interface Account {
@@ -47,14 +47,14 @@ const likeEscape = (word: string): string => word.replace(/[\\%_]/g, (c) => "\\"
 
 /** The database: books, users and (for the default stores) sessions and login-attempt counts. */
 export class Library {
-  readonly db: Database.Database;
+  readonly db: Db;
   /** The SQLite file. */
   readonly file: string;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
     this.file = join(dataDir, "penny.sqlite3");
-    this.db = new Database(this.file);
+    this.db = openDatabase(this.file);
     this.db.pragma("busy_timeout = 5000"); // first: other processes may be creating the file right now
     this.db.pragma("journal_mode = WAL");
     this.db.exec(SCHEMA);
