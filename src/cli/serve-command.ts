@@ -6,6 +6,8 @@ import { integerOption, optionHelp, parseOptions, secondsOption, type OptionTabl
 import { UsageError } from "./errors.js";
 
 const SERVERS = ["auto", "http", "cgi", "fastcgi", "scgi"] as const;
+/** The access log formats (./access-log.ts; not imported here, so a CGI request never loads it). */
+const ACCESS_LOG_FORMATS = ["combined", "common", "json"] as const;
 
 /** The options of `tsgi serve`. */
 export const SERVE_OPTIONS: OptionTable = {
@@ -23,6 +25,9 @@ export const SERVE_OPTIONS: OptionTable = {
   "max-worker-memory": { type: "string", value: "MB", help: "pool: recycle a worker gracefully once its RSS passes MB" },
   "status-path": { type: "string", value: "PATH", help: "pool: serve the pool's status at this path" },
   "control-socket": { type: "string", value: "PATH", help: "pool: where `tsgi status` finds the master" },
+  "access-log": { type: "string", value: "FILE|-", help: "one line per request to FILE (appended; reopened on SIGUSR1) or - for stdout (default -)" },
+  "no-access-log": { type: "boolean", help: "no access log (the front server keeps one)" },
+  "log-format": { type: "string", value: "FORMAT", help: "access log format: combined (default), common or json" },
   pid: { type: "string", value: "FILE", help: "write the server's (the pool master's) pid here once listening; removed on exit" },
   help: { type: "boolean", short: "h", help: "show this help" },
 };
@@ -39,6 +44,9 @@ Examples:
   tsgi serve dist/app.js --bind 0.0.0.0:8000
   tsgi serve examples/sum/app.ts --reload --development
   tsgi serve 'dist/app.js:createApp()' --server fastcgi --bind unix:/run/app.sock --workers 4
+
+Logs: the access log goes to stdout (or --access-log FILE), everything else to stderr. SIGUSR1 reopens
+the access-log file (logrotate).
 
 Signals (to the pid in --pid FILE): SIGTERM/SIGINT stop gracefully (up to --grace), a second one at once; if that still hangs
 5 s later, tsgi gives up and exits 1. One process logs and ignores SIGHUP; with --workers N, SIGHUP is a
@@ -74,6 +82,13 @@ export function serveOptionsFrom(values: Record<string, string | boolean | strin
   const grace = secondsOption(values, "grace");
   if (grace !== undefined) options.graceMs = grace;
   if (values["script-name"] !== undefined) options.scriptName = String(values["script-name"]);
+  const format = values["log-format"] === undefined ? "combined" : ACCESS_LOG_FORMATS.find((name) => name === values["log-format"]);
+  if (format === undefined) throw new UsageError(`--log-format must be one of ${ACCESS_LOG_FORMATS.join(", ")}; got ${JSON.stringify(values["log-format"])}`);
+  if (values["no-access-log"] === true) {
+    if (values["access-log"] !== undefined) throw new UsageError("--access-log and --no-access-log contradict each other; pick one");
+  } else if (options.server !== "cgi") {
+    options.accessLog = { path: values["access-log"] === undefined ? "-" : String(values["access-log"]), format };
+  }
   const pool: Record<string, unknown> = {};
   const timeout = secondsOption(values, "timeout");
   if (timeout !== undefined) pool.timeoutMs = timeout;

@@ -4,6 +4,7 @@
  * process pays only for the one it runs.
  * @module
  */
+import type { AccessLogConfig } from "../cli/access-log.js";
 import type { App, LogSink, Service } from "../contract.js";
 import { streamSink } from "../gateway/log.js";
 import { toService } from "../gateway/service.js";
@@ -44,6 +45,11 @@ export interface ServeOptions {
   serverOptions?: Record<string, unknown>;
   /** Where relative module specs resolve from (default: the working directory). */
   cwd?: string;
+  /**
+   * An access-log line per request (`path`: a file, appended and reopened on SIGUSR1, or `-` for stdout; `format`:
+   * combined, common or json). Default: none from `serve()`; `tsgi serve` passes stdout. Not for CGI.
+   */
+  accessLog?: AccessLogConfig;
 }
 
 /** A served app. */
@@ -81,6 +87,7 @@ async function servePoolOf(spec: string | undefined, kind: ServerKind, options: 
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     ...(options.signals === false ? { signals: false } : {}),
+    ...(options.accessLog === undefined ? {} : { accessLog: options.accessLog }),
   });
   const exitCode = pool.result.then((result) => result.code);
   return { kind: "pool", url: pool.url, server: undefined, close: (o) => pool.close(o), stopped: pool.stopped, exitCode };
@@ -126,9 +133,17 @@ export async function serve(target: App | Service | string, options: ServeOption
   const { runSignalLoop, SignalQueue } = await import("./lifecycle.js");
   await service.startup?.();
   let server: RunningServer;
+  let app = service.app;
+  let disposeLog = (): void => undefined;
+  if (options.accessLog !== undefined) {
+    const logged = (await import("../cli/access-log.js")).accessLogged(app, options.accessLog);
+    app = logged.app;
+    disposeLog = logged.dispose;
+  }
   try {
-    server = await start(service.app, serverOptionsOf(options, log));
+    server = await start(app, serverOptionsOf(options, log));
   } catch (error) {
+    disposeLog();
     await service.shutdown?.();
     throw error;
   }
@@ -139,6 +154,7 @@ export async function serve(target: App | Service | string, options: ServeOption
     const graceMs = closeOptions.graceMs ?? options.graceMs;
     const serverClosed = server.close(graceMs === undefined ? {} : { graceMs });
     stopping ??= serverClosed.then(async () => {
+      disposeLog();
       try {
         await service.shutdown?.();
       } catch (error) {

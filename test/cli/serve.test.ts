@@ -103,7 +103,7 @@ describe("tsgi serve", () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/^tsgi: tsgi serve needs the app/);
     expect(command.code).toBe(2);
-    expect(command.stderr.trim()).toBe('tsgi: unknown command "frobnicate"; commands: serve, bundle, status, demo, help');
+    expect(command.stderr.trim()).toBe('tsgi: unknown command "frobnicate"; commands: init, serve, bundle, status, demo, help');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^tsgi: cannot load "nowhere\/app\.js": no file .*nowhere\/app\.js\n$/);
   });

@@ -94,7 +94,7 @@ export async function servePool(options: PoolOptions): Promise<PoolHandle> {
 
   const base = {
     spec: options.spec, cwd, server: kind, bind: target, beatMs: beatInterval(settings),
-    timeoutMs: settings.timeoutMs, maxMemoryBytes: memoryCeiling(options), statusPath: options.statusPath, serverOptions,
+    timeoutMs: settings.timeoutMs, maxMemoryBytes: memoryCeiling(options), statusPath: options.statusPath, accessLog: options.accessLog, serverOptions,
   };
   const configFor = (spec: { id: number; generation: number; maxRequests: number | undefined }): WorkerConfig => ({ ...base, ...spec });
 
@@ -132,6 +132,11 @@ export async function servePool(options: PoolOptions): Promise<PoolHandle> {
   });
 
   if (options.signals !== false) {
+    // logrotate's SIGUSR1 goes to the master: each worker reopens its access-log file.
+    const logFile = options.accessLog !== undefined && options.accessLog.path !== "-";
+    const reopenLogs = (): void => { if (logFile) for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGUSR1"); };
+    listeners.push(["SIGUSR1" as PoolSignal, reopenLogs]);
+    process.on("SIGUSR1", reopenLogs);
     for (const signal of SIGNALS) {
       const listener = (): void => queue.post({ type: "signal", signal });
       listeners.push([signal, listener]);

@@ -1,4 +1,5 @@
 /** The pool's options: what `tsgi serve --workers N` passes, split into master settings and worker config. @module */
+import type { AccessLogConfig } from "../../cli/access-log.js";
 import type { LogSink } from "../../contract.js";
 import type { ListenTarget } from "../bind.js";
 import { PoolOptionError } from "../errors.js";
@@ -14,6 +15,8 @@ export interface PoolOptions {
   spec: string;
   /** Where relative specs resolve from (default: the working directory). */
   cwd?: string;
+  /** Each worker writes an access-log line per request here (`path` a file, appended, or `-` for stdout); reopened on SIGUSR1. */
+  accessLog?: AccessLogConfig;
   /** Which server the workers run (default `http`). */
   server?: PoolServerKind;
   /** Where to listen; every worker shares the one listening socket. Default `127.0.0.1:8000`. */
@@ -70,6 +73,7 @@ export interface WorkerConfig {
   /** Recycle past this RSS, in bytes (undefined: never). */
   maxMemoryBytes: number | undefined;
   statusPath: string | undefined;
+  accessLog: AccessLogConfig | undefined;
   /** Server options as given (development, scriptName, HTTP limits...). */
   serverOptions: Record<string, unknown>;
 }
@@ -79,7 +83,7 @@ export const WORKER_CONFIG_ENV = "TSGI_POOL_WORKER";
 
 const POOL_KEYS = new Set<string>([
   "spec", "cwd", "server", "bind", "workers", "graceMs", "timeoutMs", "recoverMs", "heartbeatTimeoutMs", "bootTimeoutMs",
-  "maxBootFailures", "maxRequests", "maxRequestsJitter", "maxWorkerMemoryMb", "statusPath", "controlSocket", "log", "signals",
+  "maxBootFailures", "maxRequests", "maxRequestsJitter", "maxWorkerMemoryMb", "statusPath", "controlSocket", "log", "signals", "accessLog",
 ]);
 
 function positive(name: string, value: unknown, allowZero = false): number | undefined {

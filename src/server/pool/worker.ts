@@ -115,6 +115,7 @@ async function main(config: WorkerConfig): Promise<void> {
     await service.startup?.();
     startupRan = true;
     let app: App = service.app;
+    if (config.accessLog !== undefined) app = (await import("../../cli/access-log.js")).accessLogged(app, config.accessLog).app;
     if (config.timeoutMs !== undefined) app = withTimeout(app, config.timeoutMs, pending);
     if (config.statusPath !== undefined) app = withStatusPath(app, config.statusPath, fetchStatus);
     server = await startSocketServer(config.server, app, { ...config.serverOptions, bind: config.bind, multiprocess: true, log });
