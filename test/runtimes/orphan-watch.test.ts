@@ -1,4 +1,4 @@
-// The pool's orphan watch on Bun and Deno: a worker process (with an IPC channel, as node:cluster
+// The pool's orphan watch on Bun and Deno: a worker process (with an IPC channel and NODE_UNIQUE_ID, as node:cluster
 // starts one) whose parent exits is killed by its watch thread, and nothing is logged on the way.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -17,7 +17,7 @@ const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const [binary, ...args] = JSON.parse(process.argv[1]);
 const err = fs.openSync(process.argv[2], "w");
-const child = spawn(binary, args, { stdio: ["ignore", "ignore", err, "ipc"], env: { PATH: process.env.PATH, HOME: process.argv[3], NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" } });
+const child = spawn(binary, args, { stdio: ["ignore", "ignore", err, "ipc"], env: { PATH: process.env.PATH, HOME: process.argv[3], NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", NODE_UNIQUE_ID: "1" } });
 child.unref(); child.channel?.unref?.();
 process.stdout.write(String(child.pid));
 setTimeout(() => process.exit(0), 800);

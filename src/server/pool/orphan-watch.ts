@@ -2,9 +2,10 @@
  * Exits a worker whose master is gone even when its event loop is blocked: a tiny thread checks the
  * parent pid every `intervalMs` and, once the worker has been re-parented, kills the process.
  * (node:cluster's own check runs on the main thread, which a busy loop never yields.)
- * The thread reads only `process.ppid` and calls `process.kill`: Deno's worker threads refuse the
- * IPC parts of `process` (`process.connected is not supported in workers`). Where a thread cannot
- * start, the same check runs on the main thread (it then cannot fire during a blocked loop).
+ * On Deno the check runs on the main thread instead (so it cannot fire while the loop is blocked):
+ * Deno sets every thread of a cluster worker up as a cluster worker too, and that set-up throws
+ * before the thread's code runs (`process.connected is not supported in workers`). The same
+ * fallback covers a runtime where a thread cannot start.
  * @module
  */
 import { Worker } from "node:worker_threads";
@@ -37,6 +38,10 @@ function watchOnMainThread(ppid: number, intervalMs: number): void {
  * ```
  */
 export function watchParent(ppid: number, intervalMs = 1000): Worker | undefined {
+  if ("Deno" in globalThis) {
+    watchOnMainThread(ppid, intervalMs);
+    return undefined;
+  }
   let thread: Worker;
   try {
     thread = new Worker(WATCH, { eval: true, workerData: { ppid, pid: process.pid, intervalMs }, resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1 } });
