@@ -36,12 +36,14 @@ describe.runIf(haveBinaries("systemd-socket-activate"))("systemd socket activati
           expect(await reply.text()).toBe(String(i + 2));
         }
         expect(log).toMatch(/Execing .*node/);
-        expect(log).toMatch(workers > 1 ? /tsgi pool: serving examples\/sum\/app\.ts over HTTP on fd:3 with 2 workers/ : /tsgi: serving examples\/sum\/app\.ts:default over HTTP on fd:3/);
+        // A request is answered once one worker is ready; the pool says it serves once all are.
+        await expect.poll(() => log, { timeout: 20_000 }).toMatch(workers > 1 ? /tsgi pool: serving examples\/sum\/app\.ts over HTTP on fd:3 with 2 workers/ : /tsgi: serving examples\/sum\/app\.ts:default over HTTP on fd:3/);
         // systemd-socket-activate execs the server in its own process: the pid file names that process.
         expect(Number(readFileSync(pidFile, "utf8"))).toBe(child.pid);
       } finally {
         child.kill("SIGTERM");
-        expect(await exited).toBe(0);
+        const code = await exited;
+        expect(code, `exit ${code}: ${log}`).toBe(0);
         clearTimeout(killer);
       }
       expect(existsSync(pidFile)).toBe(false);
