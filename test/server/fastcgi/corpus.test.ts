@@ -1,5 +1,6 @@
 // The malformed-input corpus against a live FastCGI server: every fixture gets a protocol answer or a
-// clean close, never a crash or a hang, while another connection keeps being served.
+// clean close, never a crash or a hang, while another connection keeps being served, and a new connection
+// opened afterwards is served too.
 import { describe, expect, it } from "vitest";
 import { RecordType } from "tsgi/protocol/fastcgi";
 import { fixtureBytes, manifest } from "../../protocol/fastcgi/corpus.js";
@@ -41,6 +42,10 @@ describe("FastCGI corpus against a live server", () => {
       expect(parseCgiResponse(served.stdout).body.toString()).toBe("fine");
       victim.close();
       expect(await waitFor(() => server.inFlight === 0)).toBe(true);
+      const newcomer = await client();
+      const again = await newcomer.request(cgiParams("GET", "/"));
+      expect(parseCgiResponse(again.stdout).body.toString()).toBe("fine");
+      newcomer.close();
     });
   }
 });
