@@ -10,138 +10,24 @@
  * ```
  * @module
  */
-import type { App, BodyChunk, Env, LogSink, Middleware, Reply, ReplyBody } from "tsgi";
-import { wholeBodySize } from "./lib/bytes.js";
-import { REQUEST_ID_KEY } from "./request-id.js";
+import { accessLog, type AccessLogOptions, type Middleware } from "tsgi";
 
-/** One finished request, as handed to a custom format. */
-export interface AccessRecord {
-  /** When the request started. */
-  time: Date;
-  method: string;
-  /** SCRIPT_NAME + PATH_INFO + ?query, as requested. */
-  url: string;
-  protocol: string;
-  status: number;
-  /** Body bytes sent (0 for none). */
-  bytes: number;
-  /** Milliseconds from the call to the last body byte. */
-  durationMs: number;
-  remoteAddr: string;
-  user: string | undefined;
-  referer: string | undefined;
-  userAgent: string | undefined;
-  requestId: string | undefined;
-  /** True when the body stream failed or the client went away before it ended. */
-  aborted: boolean;
-}
+export { clfDate, type AccessRecord } from "tsgi";
 
-/** Options for {@link logger}. */
-export interface LoggerOptions {
-  /** `combined` (default), `common`, `json`, or a function formatting a record. */
-  format?: "common" | "combined" | "json" | ((record: AccessRecord) => string);
-  /** Where lines go. Default: the request's `tsgi.errors`. */
-  sink?: LogSink;
-  /** Append the duration in milliseconds to Common/Combined lines (like Apache's %D). Default true. */
-  duration?: boolean;
-  /** Skip requests, e.g. health checks. */
-  skip?: (env: Env, status: number) => boolean;
-  /** Monotonic clock in milliseconds, and wall clock (tests inject them). */
-  now?: () => number;
-  date?: () => Date;
-}
-
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const pad = (n: number): string => (n < 10 ? "0" + n : String(n));
-
-/** `10/Oct/2000:13:55:36 +0000` (always UTC). */
-export function clfDate(date: Date): string {
-  return `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
-}
-
-// Quotes a field for CLF: escapes backslash, quote and control bytes so a request cannot forge a line.
-function quoted(value: string | undefined): string {
-  if (value === undefined || value === "") return '"-"';
-  return '"' + value.replace(/[\\"\u0000-\u001f\u007f]/g, (c) => (c === '"' ? '\\"' : c === "\\" ? "\\\\" : "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0"))) + '"';
-}
-
-function field(value: string | undefined): string {
-  return value === undefined || value === "" ? "-" : value.replace(/[\s\u0000-\u001f\u007f"]/g, "_");
-}
-
-function formatter(options: LoggerOptions): (record: AccessRecord) => string {
-  const format = options.format ?? "combined";
-  if (typeof format === "function") return format;
-  if (format === "json") {
-    return (r) => JSON.stringify({
-      time: r.time.toISOString(), method: r.method, url: r.url, protocol: r.protocol, status: r.status, bytes: r.bytes,
-      duration_ms: Math.round(r.durationMs * 1000) / 1000, remote_addr: r.remoteAddr, user: r.user ?? null,
-      referer: r.referer ?? null, user_agent: r.userAgent ?? null, request_id: r.requestId ?? null,
-      ...(r.aborted ? { aborted: true } : {}),
-    });
-  }
-  const withDuration = options.duration ?? true;
-  if (format !== "common" && format !== "combined") throw new TypeError(`logger format must be "common", "combined", "json" or a function; got ${JSON.stringify(format)}`);
-  return (r) => {
-    let line = `${field(r.remoteAddr)} - ${field(r.user)} [${clfDate(r.time)}] ${quoted(`${r.method} ${r.url} ${r.protocol}`)} ${r.status} ${r.bytes === 0 ? "-" : r.bytes}`;
-    if (format === "combined") line += ` ${quoted(r.referer)} ${quoted(r.userAgent)}`;
-    if (withDuration) line += ` ${r.durationMs.toFixed(3)}ms`;
-    if (r.aborted) line += " aborted";
-    return line;
-  };
-}
-
-async function* counted(body: Iterable<BodyChunk> | AsyncIterable<BodyChunk>, done: (bytes: number, aborted: boolean) => void): AsyncGenerator<BodyChunk> {
-  let bytes = 0;
-  let finished = false;
-  try {
-    for await (const chunk of body) {
-      bytes += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.byteLength;
-      yield chunk;
-    }
-    finished = true;
-  } finally {
-    done(bytes, !finished);
-  }
-}
+/** Options for {@link logger}: the access log's format, sink, duration, skip and clocks. */
+export type LoggerOptions = AccessLogOptions;
 
 /**
  * Logs one line per request once its body is sent (or the stream fails), with the duration to the last
- * byte. A thrown error is logged as status 500 (or its own status) and re-thrown for the server.
+ * byte. A thrown error is logged as status 500 (or its own status) and re-thrown for the server. Under
+ * `tsgi serve` the server already writes an access log to stdout (`--access-log`); use this middleware for
+ * another sink or format, or where no such server runs.
+ *
+ * @example
+ * ```ts
+ * export default logger({ format: "json", sink: streamSink(process.stdout) })(app);
+ * ```
  */
 export function logger(options: LoggerOptions = {}): Middleware {
-  const format = formatter(options);
-  const now = options.now ?? (() => performance.now());
-  const date = options.date ?? (() => new Date());
-  return (app: App): App => async (env: Env): Promise<Reply> => {
-    const started = now();
-    const time = date();
-    const sink = options.sink ?? env["tsgi.errors"];
-    const url = env.SCRIPT_NAME + env.PATH_INFO + (env.QUERY_STRING !== "" ? "?" + env.QUERY_STRING : "");
-    const write = (status: number, bytes: number, aborted: boolean): void => {
-      if (options.skip?.(env, status) === true) return;
-      const user = env.REMOTE_USER;
-      const id = env[REQUEST_ID_KEY];
-      sink.write(format({
-        time, method: env.REQUEST_METHOD, url, protocol: env.SERVER_PROTOCOL, status, bytes, durationMs: now() - started,
-        remoteAddr: env.REMOTE_ADDR, user: typeof user === "string" ? user : undefined, referer: env.HTTP_REFERER,
-        userAgent: env.HTTP_USER_AGENT, requestId: typeof id === "string" ? id : undefined, aborted,
-      }));
-    };
-    let reply: Reply;
-    try {
-      reply = await app(env);
-    } catch (error) {
-      const status = typeof (error as { status?: unknown })?.status === "number" ? (error as { status: number }).status : 500;
-      write(status >= 400 && status <= 599 ? status : 500, 0, false);
-      throw error;
-    }
-    const body: ReplyBody = reply.body;
-    const size = env.REQUEST_METHOD === "HEAD" ? 0 : wholeBodySize(body);
-    if (size !== undefined) {
-      write(reply.status, size, false);
-      return reply;
-    }
-    return { ...reply, body: counted(body as Iterable<BodyChunk>, (bytes, aborted) => write(reply.status, bytes, aborted)) };
-  };
+  return accessLog(options);
 }

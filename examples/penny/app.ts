@@ -44,7 +44,7 @@ export interface PennyOptions {
   password?: string;
   /** scrypt cost for the keeper's password (tests lower it). Default OWASP's. */
   scryptCost?: ScryptCost;
-  /** Write an access log line per request to tsgi.errors. Default true. */
+  /** Write an access log line per request to tsgi.errors (for hosts that write none). Default false: `tsgi serve` writes the access log. */
   accessLog?: boolean;
   /** Where penny.css and friends are (default: public/ next to the source). */
   publicDir?: string | undefined;
@@ -64,7 +64,7 @@ export interface PennyOptions {
 
 /**
  * Options from the environment: PENNY_DATA_DIR, PENNY_REDIS_URL, PENNY_USER, PENNY_PASSWORD,
- * PENNY_SCRYPT_LOGN, PENNY_ACCESS_LOG (0 turns it off), PENNY_PUBLIC_DIR.
+ * PENNY_SCRYPT_LOGN, PENNY_ACCESS_LOG (1 adds the app's own access log to tsgi.errors), PENNY_PUBLIC_DIR.
  */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): PennyOptions {
   const logN = env.PENNY_SCRYPT_LOGN === undefined ? undefined : Number(env.PENNY_SCRYPT_LOGN);
@@ -74,7 +74,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): PennyOptio
     user: env.PENNY_USER ?? "penny",
     password: env.PENNY_PASSWORD ?? DEMO_PASSWORD,
     ...(logN !== undefined ? { scryptCost: { ...DEFAULT_COST, logN } } : {}),
-    accessLog: env.PENNY_ACCESS_LOG !== "0",
+    // `tsgi serve` writes the access log itself (stdout or --access-log); the app's own is opt-in.
+    accessLog: env.PENNY_ACCESS_LOG === "1",
     publicDir: env.PENNY_PUBLIC_DIR,
   };
 }
@@ -230,7 +231,7 @@ export async function createPenny(options: PennyOptions): Promise<Service> {
   }, cost);
 
   const app = stack(
-    options.accessLog === false ? passThrough : logger(),
+    options.accessLog === true ? logger() : passThrough,
     securityHeaders(),
     compress(),
     staticFiles({ root: options.publicDir ?? publicDir(), prefix: "/static", maxAge: 3600 }),

@@ -133,6 +133,17 @@ function copyParam(env: Env, name: string, value: string, headersAsUtf8: boolean
   record[name] = value;
 }
 
+const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
+
+/**
+ * True for a Host header value that is `uri-host [":" port]` (RFC 9112 §3.2, RFC 3986 §3.2.2): a name,
+ * an IPv4 address or a bracketed IPv6 literal, then an optional decimal port. `a b`, `a/b`, `u@a`, `a:xx`
+ * are not.
+ */
+export function isValidHost(host: string): boolean {
+  return HOST.test(host);
+}
+
 /**
  * Splits a Host header into name and port: `example.com:8080` → `["example.com", "8080"]`,
  * `[::1]:8080` → `["[::1]", "8080"]` (an IPv6 literal keeps its brackets), `example.com` → `["example.com", ""]`.

@@ -6,7 +6,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { Env, RequestBody } from "../../contract.js";
-import { addressName, createEnv, decodePath, finishEnv, type EnvBase } from "../../gateway/env-core.js";
+import { addressName, createEnv, decodePath, finishEnv, isValidHost, type EnvBase } from "../../gateway/env-core.js";
 import { headerEnvKey } from "../../gateway/headers.js";
 import type { LazyAbort } from "../../gateway/lazy-abort.js";
 
@@ -120,7 +120,10 @@ export function buildHttpEnv(req: IncomingMessage, base: HttpEnvBase, input: Req
     const key = rawHeaderKey(raw[i] as string);
     if (key === null) continue;
     const value = raw[i + 1] as string;
-    if (key === "HTTP_HOST" && ++hosts > 1) return new Refusal(400, "more than one Host header");
+    if (key === "HTTP_HOST") {
+      if (++hosts > 1) return new Refusal(400, "more than one Host header");
+      if (!isValidHost(value)) return new Refusal(400, "the Host header is not a host name with an optional port (RFC 9112 3.2)");
+    }
     const previous = record[key];
     record[key] = previous === undefined ? value : previous + (key === "HTTP_COOKIE" ? "; " : ", ") + value;
   }
