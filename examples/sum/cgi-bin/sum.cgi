@@ -60,9 +60,6 @@ var PHRASES = {
 function reasonPhrase(status) {
   return PHRASES[status] ?? (status < 200 ? "Informational" : status < 300 ? "Success" : status < 400 ? "Redirection" : status < 500 ? "Client Error" : "Server Error");
 }
-function statusForbidsBody(status) {
-  return status < 200 || status === 204 || status === 304;
-}
 
 // src/errors.ts
 var HttpError = class extends Error {
@@ -151,42 +148,60 @@ function chunkBytes(chunk) {
 function isStreamBody(body) {
   return typeof body === "object" && body !== null && !(body instanceof Uint8Array);
 }
-async function* replyChunks(body) {
-  if (body === null || body === void 0) return;
-  if (!isStreamBody(body)) {
-    const bytes = chunkBytes(body);
-    if (bytes.byteLength > 0) yield bytes;
-    return;
-  }
-  for await (const chunk of body) {
-    const bytes = chunkBytes(chunk);
-    if (bytes.byteLength > 0) yield bytes;
-  }
-}
 async function discardBody(body) {
   if (!isStreamBody(body) || typeof body === "string") return;
   const iterator = Symbol.asyncIterator in body ? body[Symbol.asyncIterator]() : body[Symbol.iterator]();
   await iterator.return?.();
 }
 
-// src/gateway/call.ts
+// src/gateway/invoke.ts
 function isReply(value) {
   return typeof value === "object" && value !== null && Number.isInteger(value.status) && Array.isArray(value.headers);
 }
-async function callApp(app2, env, development = false) {
-  let error;
-  try {
-    const reply = await app2(env);
-    if (isReply(reply)) return reply;
-    error = new TypeError(`the app returned ${reply === null ? "null" : typeof reply} instead of a reply {status, headers, body}`);
-  } catch (thrown) {
-    error = thrown;
+function isThenable(value) {
+  return typeof value === "object" && value !== null && typeof value.then === "function";
+}
+function describeRequest(env) {
+  return `${env.REQUEST_METHOD} ${env.SCRIPT_NAME}${env.PATH_INFO}`;
+}
+function stackOf(error) {
+  return error instanceof Error ? error.stack ?? `${error.name}: ${error.message}` : String(error);
+}
+function notAReply(value) {
+  let what = value === null ? "null" : typeof value;
+  let fix = "return { status, headers, body }";
+  if (typeof value === "object" && value !== null) {
+    const headers = value.headers;
+    if (headers !== void 0 && !Array.isArray(headers)) {
+      what = "a reply whose headers are not an array";
+      fix = 'give headers as [name, value] pairs: headers: [["content-type", "text/plain"]] (not an object or a Headers)';
+    } else if (!Number.isInteger(value.status)) {
+      what = "a reply without an integer status";
+      fix = "set status to a number such as 200";
+    } else {
+      what = "an object that is not a reply";
+    }
   }
-  if (errorStatus(error) >= 500) {
-    const stack = error instanceof Error ? error.stack ?? error.message : String(error);
-    env["tsgi.errors"].write(`tsgi: ${env.REQUEST_METHOD} ${env.SCRIPT_NAME}${env.PATH_INFO}: ${stack}`);
-  }
+  return new TypeError(`the app returned ${what} instead of a reply; ${fix}`);
+}
+function failureReply(error, env, log, development) {
+  if (errorStatus(error) >= 500) log.write(`tsgi: ${describeRequest(env)}: ${stackOf(error)}`);
   return errorReply(error, development);
+}
+function invoke(app2, env, log, development) {
+  let result;
+  try {
+    result = app2(env);
+  } catch (error) {
+    return failureReply(error, env, log, development);
+  }
+  if (isThenable(result)) {
+    return Promise.resolve(result).then(
+      (value) => isReply(value) ? value : failureReply(notAReply(value), env, log, development),
+      (error) => failureReply(error, env, log, development)
+    );
+  }
+  return isReply(result) ? result : failureReply(notAReply(result), env, log, development);
 }
 
 // src/gateway/log.ts
@@ -208,7 +223,121 @@ function isService(value) {
   return typeof value === "object" && value !== null && typeof value.app === "function";
 }
 
-// src/gateway/url-env.ts
+// src/gateway/lazy-abort.ts
+var LazyAbort = class {
+  #controller = void 0;
+  #reason = void 0;
+  /** The request's signal; created on first read. */
+  get signal() {
+    if (this.#controller === void 0) {
+      this.#controller = new AbortController();
+      if (this.#reason !== void 0) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
+  }
+  /** Aborts the request (once; later calls are ignored), whether or not its signal was read yet. */
+  abort(reason) {
+    if (this.#reason !== void 0) return;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+  }
+};
+var LAZY_ABORT = /* @__PURE__ */ Symbol("tsgi.abort");
+var SIGNAL_PROPERTY = {
+  get() {
+    return this[LAZY_ABORT].signal;
+  },
+  set(value) {
+    Object.defineProperty(this, "tsgi.signal", { value, writable: true, enumerable: true, configurable: true });
+  },
+  enumerable: true,
+  configurable: true
+};
+
+// src/gateway/env-core.ts
+function createEnv(base, input, abort) {
+  const env = {
+    REQUEST_METHOD: "GET",
+    SCRIPT_NAME: "",
+    PATH_INFO: "",
+    QUERY_STRING: "",
+    SERVER_NAME: "",
+    SERVER_PORT: "",
+    SERVER_PROTOCOL: "HTTP/1.0",
+    GATEWAY_INTERFACE: "CGI/1.1",
+    REMOTE_ADDR: "",
+    "tsgi.version": TSGI_VERSION,
+    "tsgi.url_scheme": "http",
+    "tsgi.input": input,
+    "tsgi.errors": base.errors,
+    "tsgi.multithread": base.multithread,
+    "tsgi.multiprocess": base.multiprocess,
+    "tsgi.run_once": base.runOnce,
+    "tsgi.development": base.development,
+    [LAZY_ABORT]: abort
+  };
+  Object.defineProperty(env, "tsgi.signal", SIGNAL_PROPERTY);
+  return env;
+}
+function isDroppedParam(name) {
+  const c = name.charCodeAt(0);
+  if (c === 116) return name.startsWith("tsgi.");
+  if (c === 70) return name === "FCGI_ROLE";
+  return c === 72 && (name === "HTTP_PROXY" || name === "HTTP_CONTENT_TYPE" || name === "HTTP_CONTENT_LENGTH");
+}
+function headerFromUtf8(value) {
+  for (let i = 0; i < value.length; i++) {
+    if (value.charCodeAt(i) > 127) return latin1OfUtf8(value);
+  }
+  return value;
+}
+var utf8Encoder = new TextEncoder();
+function latin1OfUtf8(value) {
+  const bytes = utf8Encoder.encode(value);
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 4096) out += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  return out;
+}
+function copyParams(env, params2, headersAsUtf8 = false) {
+  if (Array.isArray(params2)) {
+    for (let i = 0; i < params2.length; i++) {
+      const pair = params2[i];
+      copyParam(env, pair[0], pair[1], headersAsUtf8);
+    }
+    return;
+  }
+  const entries = Symbol.iterator in params2 ? params2 : Object.entries(params2);
+  for (const [name, value] of entries) {
+    if (typeof value === "string") copyParam(env, name, value, headersAsUtf8);
+  }
+}
+function copyParam(env, name, value, headersAsUtf8) {
+  if (isDroppedParam(name)) return;
+  const record = env;
+  const c = name.charCodeAt(0);
+  if (c === 72 && name.startsWith("HTTP_")) {
+    const text2 = headersAsUtf8 ? headerFromUtf8(value) : value;
+    const previous = record[name];
+    record[name] = previous === void 0 ? text2 : previous + (name === "HTTP_COOKIE" ? "; " : ", ") + text2;
+    return;
+  }
+  if (value === "" && c === 67 && (name === "CONTENT_TYPE" || name === "CONTENT_LENGTH")) return;
+  record[name] = value;
+}
+function splitHost(host) {
+  if (host.charCodeAt(0) === 91) {
+    const end = host.indexOf("]");
+    if (end === -1) return [host, ""];
+    const rest = host.slice(end + 1);
+    return [host.slice(0, end + 1), rest.charCodeAt(0) === 58 ? rest.slice(1) : ""];
+  }
+  const colon = host.indexOf(":");
+  return colon === -1 ? [host, ""] : [host.slice(0, colon), host.slice(colon + 1)];
+}
+function addressName(address) {
+  if (address.startsWith("::ffff:") && address.includes(".")) return address.slice(7);
+  return address.includes(":") && address.charCodeAt(0) !== 91 ? `[${address}]` : address;
+}
 function decodePath(path) {
   if (!path.includes("%")) return path;
   try {
@@ -216,13 +345,6 @@ function decodePath(path) {
   } catch {
     return path;
   }
-}
-
-// src/gateway/params.ts
-function isDroppedParam(name) {
-  const c = name.charCodeAt(0);
-  if (c === 116) return name.startsWith("tsgi.");
-  return c === 72 && (name === "HTTP_PROXY" || name === "HTTP_CONTENT_TYPE" || name === "HTTP_CONTENT_LENGTH");
 }
 function applyScriptName(env, scriptName) {
   const mount = scriptName.endsWith("/") ? scriptName.slice(0, -1) : scriptName;
@@ -240,40 +362,267 @@ function applyScriptName(env, scriptName) {
     env.PATH_INFO = full.slice(mount.length);
   }
 }
-function envFromParams(params2, gateway) {
-  const env = {
-    REQUEST_METHOD: "GET",
-    SCRIPT_NAME: "",
-    PATH_INFO: "",
-    QUERY_STRING: "",
-    SERVER_NAME: "",
-    SERVER_PORT: "",
-    SERVER_PROTOCOL: "HTTP/1.0",
-    GATEWAY_INTERFACE: "CGI/1.1",
-    REMOTE_ADDR: ""
-  };
-  const entries = Symbol.iterator in params2 ? params2 : Object.entries(params2);
-  for (const [name, value] of entries) {
-    if (typeof value !== "string" || isDroppedParam(name)) continue;
-    env[name] = value;
-  }
+function finishEnv(env, scriptName) {
   if (env.SCRIPT_NAME === "/") env.SCRIPT_NAME = "";
-  if (env.SERVER_NAME === "" && typeof env.HTTP_HOST === "string") {
-    const host = env.HTTP_HOST;
-    const colon = host.startsWith("[") ? host.indexOf(":", host.indexOf("]")) : host.indexOf(":");
-    env.SERVER_NAME = colon === -1 ? host : host.slice(0, colon);
+  const host = env.HTTP_HOST;
+  if (host !== void 0 && host !== "") {
+    const [name, port] = splitHost(host);
+    env.SERVER_NAME = name;
+    if (port !== "") env.SERVER_PORT = port;
   }
-  if (gateway.scriptName !== void 0) applyScriptName(env, gateway.scriptName);
-  const https = typeof env.HTTPS === "string" && env.HTTPS.toLowerCase() === "on";
-  env["tsgi.version"] = TSGI_VERSION;
-  env["tsgi.url_scheme"] = https ? "https" : "http";
-  env["tsgi.input"] = gateway.input;
-  env["tsgi.errors"] = gateway.errors;
-  env["tsgi.signal"] = gateway.signal;
-  env["tsgi.multithread"] = gateway.multithread;
-  env["tsgi.multiprocess"] = gateway.multiprocess;
-  env["tsgi.run_once"] = gateway.runOnce;
+  if (env.SERVER_NAME === "" && typeof env.SERVER_ADDR === "string" && env.SERVER_ADDR !== "") env.SERVER_NAME = addressName(env.SERVER_ADDR);
+  if (scriptName !== void 0) applyScriptName(env, scriptName);
+  const https = env.HTTPS;
+  if (https !== void 0 && (https === "on" || https.toLowerCase() === "on")) env["tsgi.url_scheme"] = "https";
   return env;
+}
+
+// src/gateway/params.ts
+function envFromParams(params2, gateway) {
+  const env = createEnv(
+    { errors: gateway.errors, multithread: gateway.multithread, multiprocess: gateway.multiprocess, runOnce: gateway.runOnce, development: gateway.development === true },
+    gateway.input,
+    gateway.abort ?? new LazyAbort()
+  );
+  if (gateway.signal !== void 0) env["tsgi.signal"] = gateway.signal;
+  copyParams(env, params2, gateway.headersAsUtf8 === true);
+  return finishEnv(env, gateway.scriptName);
+}
+
+// src/gateway/header-check.ts
+var TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+var BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+function nameProblem(name) {
+  if (TOKEN.test(name)) return void 0;
+  return `header name ${JSON.stringify(name)} is not a token: use letters, digits and !#$%&'*+-.^_\`|~ only`;
+}
+function describeChar(code) {
+  if (code === 13) return "CR";
+  if (code === 10) return "LF";
+  if (code === 0) return "NUL";
+  return `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+function valueProblem(name, value) {
+  const match = BAD_VALUE.exec(value);
+  if (match === null) return void 0;
+  const code = match[0].charCodeAt(0);
+  const fix = code > 255 ? "percent-encode it (encodeURI for a URL) or use RFC 8187 encoding" : "remove control characters (header values are one line of text)";
+  return `header ${name}: its value holds ${describeChar(code)} at index ${match.index}, which cannot be sent as itself; ${fix}`;
+}
+function headerProblem(name, value) {
+  return nameProblem(name) ?? valueProblem(name, value);
+}
+
+// src/gateway/reply-plan.ts
+var HOP_BY_HOP = /* @__PURE__ */ new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"]);
+var SERVER_ERROR_TEXT = "Internal Server Error\n";
+var TEXT_PLAIN = "text/plain; charset=utf-8";
+var encoder2 = new TextEncoder();
+var nodeBuffer = globalThis.Buffer;
+function byteLength(body) {
+  if (typeof body !== "string") return body.byteLength;
+  return nodeBuffer !== void 0 ? nodeBuffer.byteLength(body) : encoder2.encode(body).byteLength;
+}
+function isStream(body) {
+  return typeof body === "object" && body !== null && !(body instanceof Uint8Array) && (typeof body[Symbol.iterator] === "function" || typeof body[Symbol.asyncIterator] === "function");
+}
+function bodyProblem(body) {
+  if (body === null || body === void 0 || typeof body === "string" || body instanceof Uint8Array) return void 0;
+  if (isStream(body)) return void 0;
+  const what = body instanceof ArrayBuffer ? "an ArrayBuffer (wrap it: new Uint8Array(buffer))" : typeof body === "object" ? "an object that is not iterable" : `a ${typeof body}`;
+  return `the body is ${what}; return a string, a Uint8Array or an (async) iterable of them`;
+}
+var latin1Head = false;
+function plan(status, headers, whole, stream, discard, problem) {
+  return { status, reason: reasonPhrase(status), headers, whole, stream, discard, problem, latin1Head: problem === void 0 && latin1Head };
+}
+var PLAIN_VALUE = /^[\x20-\x7e]*$/;
+var NON_ASCII = /[\x80-\xff]/;
+var TOKEN2 = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+function special(length) {
+  return length === 2 || length === 6 || length === 7 || length === 10 || length === 14 || length === 16 || length === 17;
+}
+function errorPlan(problem, method, development = false, discard = void 0, detail) {
+  const text2 = development ? (detail ?? problem) + "\n" : SERVER_ERROR_TEXT;
+  const headers = [["content-type", TEXT_PLAIN], ["content-length", String(byteLength(text2))]];
+  return plan(500, headers, method === "HEAD" ? null : text2, null, discard, problem);
+}
+function invalid(problem, reply, method, development) {
+  return errorPlan(`the reply is invalid: ${problem}`, method, development, reply.body);
+}
+function planReply(reply, method, development = false) {
+  const status = reply.status;
+  if (!Number.isInteger(status) || status < 200 || status > 599) {
+    const hint = Number.isInteger(status) && status >= 100 && status < 200 ? " (a 1xx status cannot be a final reply)" : "";
+    return invalid(`status ${String(status)} is not an integer from 200 to 599${hint}`, reply, method, development);
+  }
+  const list = reply.headers;
+  let headers = list;
+  let lengthValue;
+  let copied = false;
+  const known = lookup(list);
+  const plain = known !== void 0 && unchanged(known, list);
+  latin1Head = plain && known.latin1;
+  for (let i = plain ? list.length : 0; i < list.length; i++) {
+    const pair = list[i];
+    if (!Array.isArray(pair) || typeof pair[0] !== "string" || typeof pair[1] !== "string") {
+      return invalid(`header ${i} is not a [name, value] pair of strings`, reply, method, development);
+    }
+    const name = pair[0];
+    const value = pair[1];
+    if (!TOKEN2.test(name) || !PLAIN_VALUE.test(value)) {
+      const problem = headerProblem(name, value);
+      if (problem !== void 0) return invalid(problem, reply, method, development);
+      if (NON_ASCII.test(value)) latin1Head = true;
+    }
+    const lower = special(name.length) ? name.toLowerCase() : "";
+    if (lower === "content-length") {
+      if (lengthValue !== void 0) return invalid("more than one content-length header", reply, method, development);
+      if (!/^[0-9]{1,15}$/.test(pair[1])) return invalid(`content-length ${JSON.stringify(pair[1])} is not a decimal number`, reply, method, development);
+      lengthValue = pair[1];
+    } else if (lower === "status") {
+      return invalid("a Status header; set reply.status instead", reply, method, development);
+    } else if (HOP_BY_HOP.has(lower)) {
+      if (!copied) {
+        headers = list.slice(0, i);
+        copied = true;
+      }
+      continue;
+    }
+    if (copied) headers.push(pair);
+  }
+  const entry = plain ? known : !copied && lengthValue === void 0 ? remember(list, latin1Head) : void 0;
+  const body = reply.body;
+  const wrongBody = bodyProblem(body);
+  if (wrongBody !== void 0) return invalid(wrongBody, reply, method, development);
+  const head = method === "HEAD";
+  if (status === 204 || status === 304) {
+    if (status === 204 && lengthValue !== void 0) headers = headers.filter(([name]) => name.toLowerCase() !== "content-length");
+    return plan(status, headers, null, null, body, void 0);
+  }
+  if (isStream(body)) {
+    return head ? plan(status, headers, null, null, body, void 0) : plan(status, headers, null, body, void 0, void 0);
+  }
+  if (body === null || body === void 0) {
+    if (head || lengthValue !== void 0) return plan(status, headers, null, null, void 0, void 0);
+    return plan(status, withLength(headers, copied, 0), null, null, void 0, void 0);
+  }
+  const length = byteLength(body);
+  if (lengthValue !== void 0) {
+    if (Number(lengthValue) !== length) {
+      return invalid(`content-length says ${lengthValue} but the body has ${length} bytes; drop the header and let the server count`, reply, method, development);
+    }
+    return plan(status, headers, head ? null : body, null, void 0, void 0);
+  }
+  return plan(status, entry !== void 0 ? sized(entry, list, length) : withLength(headers, copied, length), head ? null : body, null, void 0, void 0);
+}
+var last = { list: void 0, snapshot: [], latin1: false, length: -1, withLength: void 0 };
+function lookup(list) {
+  return last.list === list ? last : void 0;
+}
+function remember(list, latin1) {
+  const snapshot = last.snapshot;
+  snapshot.length = 0;
+  for (let i = 0; i < list.length; i++) {
+    const pair = list[i];
+    snapshot.push(pair[0], pair[1]);
+  }
+  last.list = list;
+  last.latin1 = latin1;
+  last.length = -1;
+  last.withLength = void 0;
+  return last;
+}
+function unchanged(entry, list) {
+  const snapshot = entry.snapshot;
+  if (snapshot.length !== list.length * 2) return false;
+  for (let i = 0; i < list.length; i++) {
+    const pair = list[i];
+    if (pair[0] !== snapshot[2 * i] || pair[1] !== snapshot[2 * i + 1]) return false;
+  }
+  return true;
+}
+function sized(entry, list, length) {
+  if (entry.length !== length || entry.withLength === void 0) {
+    entry.withLength = withLength(list, false, length);
+    entry.length = length;
+  }
+  return entry.withLength;
+}
+function withLength(headers, owned, length) {
+  const out = owned ? headers : headers.slice();
+  out.push(["content-length", String(length)]);
+  return out;
+}
+function cgiHeadText(plan2) {
+  let head = "Status: " + plan2.status + " " + plan2.reason + "\r\n";
+  const headers = plan2.headers;
+  for (let i = 0; i < headers.length; i++) {
+    const pair = headers[i];
+    head += pair[0] + ": " + pair[1] + "\r\n";
+  }
+  return head + "\r\n";
+}
+
+// src/gateway/reply-writer.ts
+function swallow() {
+}
+function sendPlan(plan2, sink, env, log, development) {
+  if (plan2.problem !== void 0) log.write(`tsgi: ${describeRequest(env)}: ${plan2.problem}`);
+  if (plan2.discard !== void 0 && plan2.discard !== null) void discardBody(plan2.discard).catch(swallow);
+  if (plan2.stream === null) {
+    sink.whole(plan2, plan2.whole);
+    return void 0;
+  }
+  return sendStream(plan2, sink, env, log, development);
+}
+async function sendStream(plan2, sink, env, log, development) {
+  const stream = plan2.stream;
+  const iterator = Symbol.asyncIterator in stream ? stream[Symbol.asyncIterator]() : stream[Symbol.iterator]();
+  let started = false;
+  let finished = false;
+  try {
+    for (; ; ) {
+      if (sink.gone) break;
+      const step = await iterator.next();
+      if (step.done === true) {
+        finished = true;
+        break;
+      }
+      const value = step.value;
+      if (typeof value !== "string" && !(value instanceof Uint8Array)) {
+        throw new TypeError(`a body chunk must be a string or Uint8Array; got ${value === null ? "null" : typeof value}`);
+      }
+      const bytes = chunkBytes(value);
+      if (bytes.byteLength === 0) continue;
+      if (sink.gone) break;
+      let ok;
+      if (!started) {
+        started = true;
+        ok = sink.head(plan2, bytes);
+      } else {
+        ok = sink.chunk(bytes);
+      }
+      if (!ok) await sink.drained();
+    }
+  } catch (error) {
+    finished = true;
+    if (sink.gone) return;
+    const where = started ? "the reply body failed after it started; the reply is cut short" : "the reply body failed";
+    log.write(`tsgi: ${describeRequest(env)}: ${where}: ${stackOf(error)}`);
+    if (started) {
+      sink.cut();
+    } else {
+      const failed = errorPlan(where, env.REQUEST_METHOD, development, void 0, stackOf(error));
+      sink.whole(failed, failed.whole);
+    }
+    return;
+  } finally {
+    if (!finished) await Promise.resolve(iterator.return?.()).catch(swallow);
+  }
+  if (sink.gone) return;
+  if (started) sink.end();
+  else sink.whole(plan2, null);
 }
 
 // src/gateway/service.ts
@@ -352,77 +701,84 @@ async function* exactBody(source, length) {
   source.pause?.();
   if (remaining > 0) throw new HttpError(400, `the request body ended after ${length - remaining} of ${length} bytes (CONTENT_LENGTH)`);
 }
-
-// src/gateway/cgi-head.ts
-var UNSAFE = /[\r\n\0]/;
-var TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-function cgiHead(status, headers) {
-  let head = `Status: ${status} ${reasonPhrase(status)}\r
-`;
-  for (let i = 0; i < headers.length; i++) {
-    const [name, value] = headers[i];
-    if (!TOKEN.test(name) || UNSAFE.test(value)) {
-      throw new Error(`reply header ${JSON.stringify(name)} is not a valid field: names must be tokens and values must not contain CR, LF or NUL`);
-    }
-    head += name + ": " + value + "\r\n";
-  }
-  return head + "\r\n";
+async function* bodyToEnd(source) {
+  const iterable = typeof source.iterator === "function" ? source.iterator({ destroyOnReturn: false }) : source;
+  for await (const chunk of iterable) yield chunk;
 }
 
 // src/server/cgi/output.ts
-var encoder2 = new TextEncoder();
-function hasHeader(reply, lower) {
-  for (const [name] of reply.headers) if (name.length === lower.length && name.toLowerCase() === lower) return true;
-  return false;
-}
-function drained(out, signal) {
-  return new Promise((resolve) => {
-    const done = () => {
-      out.off("drain", done);
-      out.off("close", done);
-      out.off("error", done);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    out.once("drain", done);
-    out.once("close", done);
-    out.once("error", done);
-    signal.addEventListener("abort", done, { once: true });
-  });
+var encoder3 = new TextEncoder();
+function headBytes(plan2) {
+  const text2 = cgiHeadText(plan2);
+  const bytes = new Uint8Array(text2.length);
+  for (let i = 0; i < text2.length; i++) bytes[i] = text2.charCodeAt(i);
+  return bytes;
 }
 function join(head, body) {
-  const headBytes = encoder2.encode(head);
-  const out = new Uint8Array(headBytes.byteLength + body.byteLength);
-  out.set(headBytes, 0);
-  out.set(body, headBytes.byteLength);
+  const out = new Uint8Array(head.byteLength + body.byteLength);
+  out.set(head, 0);
+  out.set(body, head.byteLength);
   return out;
 }
-async function writeCgiReply(out, reply, method, signal) {
-  const noBody = method === "HEAD" || statusForbidsBody(reply.status);
-  const body = reply.body;
-  if (!isStreamBody(body)) {
-    const bytes = body === null || body === void 0 ? void 0 : typeof body === "string" ? encoder2.encode(body) : body;
-    const headers = bytes !== void 0 && !statusForbidsBody(reply.status) && !hasHeader(reply, "content-length") ? [...reply.headers, ["content-length", String(bytes.byteLength)]] : reply.headers;
-    const head2 = cgiHead(reply.status, headers);
-    out.write(noBody || bytes === void 0 || bytes.byteLength === 0 ? head2 : join(head2, bytes));
-    return;
+var CgiReplySink = class {
+  #out;
+  #signal;
+  #wrote = false;
+  #cut = false;
+  constructor(out, signal) {
+    this.#out = out;
+    this.#signal = signal;
   }
-  const head = cgiHead(reply.status, reply.headers);
-  if (noBody) {
-    out.write(head);
-    await discardBody(body);
-    return;
+  /** True once any byte was written (an error reply is then too late). */
+  get wrote() {
+    return this.#wrote;
   }
-  let pending = head;
-  for await (const chunk of replyChunks(body)) {
-    if (signal.aborted) break;
-    const ok = out.write(pending !== "" ? join(pending, chunk) : chunk);
-    pending = "";
-    if (!ok) await drained(out, signal);
-    if (signal.aborted) break;
+  get gone() {
+    return this.#signal.aborted;
   }
-  if (pending !== "") out.write(pending);
-}
+  whole(plan2, body) {
+    const head = headBytes(plan2);
+    const bytes = body === null ? null : typeof body === "string" ? encoder3.encode(body) : body;
+    this.#write(bytes === null || bytes.byteLength === 0 ? head : join(head, bytes));
+  }
+  head(plan2, first) {
+    return this.#write(join(headBytes(plan2), first));
+  }
+  chunk(bytes) {
+    return this.#write(bytes);
+  }
+  drained() {
+    const out = this.#out;
+    const signal = this.#signal;
+    return new Promise((resolve) => {
+      const done = () => {
+        out.off("drain", done);
+        out.off("close", done);
+        out.off("error", done);
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      out.once("drain", done);
+      out.once("close", done);
+      out.once("error", done);
+      signal.addEventListener("abort", done, { once: true });
+    });
+  }
+  end() {
+  }
+  /** A CGI reply is cut short by exiting with an error status: the web server sees the body end early. */
+  cut() {
+    this.#cut = true;
+  }
+  /** True when a streamed reply was cut short. */
+  get wasCut() {
+    return this.#cut;
+  }
+  #write(bytes) {
+    this.#wrote = true;
+    return this.#out.write(bytes);
+  }
+};
 
 // src/server/cgi/index.ts
 var STOP_SIGNALS = ["SIGTERM", "SIGHUP", "SIGINT"];
@@ -435,55 +791,42 @@ async function runCgi(target, options = {}) {
   const controller = new AbortController();
   const signals = options.signals ?? process;
   const exit = options.exit !== false;
+  const realProcess = options.signals === void 0;
   let forceExit;
   const onStop = () => {
     controller.abort(new Error("the web server ended the request"));
-    if (exit) forceExit ??= setTimeout(() => process.exit(143), options.graceMs ?? 2e3).unref();
+    if (exit || realProcess) forceExit ??= setTimeout(() => process.exit(143), options.graceMs ?? 2e3).unref();
   };
   for (const signal of STOP_SIGNALS) signals.on(signal, onStop);
   const out = options.stdout ?? new FdSink(1);
   out.once("error", onStop);
+  const development = options.development === true;
   let code = 0;
   try {
     const service = await toService(target);
     await service.startup?.();
     const vars = options.env ?? process.env;
-    const length = Number(vars.CONTENT_LENGTH ?? "");
-    const input = length > 0 && Number.isSafeInteger(length) ? new RequestInput(exactBody(options.stdin ?? process.stdin, length)) : EMPTY_INPUT;
+    if (vars === process.env) delete process.env.HTTP_PROXY;
     const env = envFromParams(vars, {
-      input,
+      input: EMPTY_INPUT,
       errors,
       signal: controller.signal,
       multithread: false,
       multiprocess: true,
       runOnce: true,
+      development,
+      headersAsUtf8: vars === process.env,
       scriptName: options.scriptName
     });
-    const reply = await callApp(service.app, env, options.development === true);
-    let wrote = false;
-    const counted = {
-      write: (chunk) => {
-        wrote = true;
-        return out.write(chunk);
-      },
-      once: (event, listener) => out.once(event, listener),
-      off: (event, listener) => out.off(event, listener)
-    };
-    try {
-      await writeCgiReply(counted, reply, env.REQUEST_METHOD, controller.signal);
-    } catch (error) {
-      errors.write(`tsgi: ${env.REQUEST_METHOD} ${env.SCRIPT_NAME}${env.PATH_INFO}: sending the reply failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-      code = 1;
-      if (!wrote) await writeCgiReply(out, { status: 500, headers: [["content-type", "text/plain; charset=utf-8"]], body: "Internal Server Error\n" }, env.REQUEST_METHOD, controller.signal);
-    }
+    code = await serveOne(service.app, env, vars.CONTENT_LENGTH, options.stdin, out, errors, controller.signal, development);
     try {
       await service.shutdown?.();
     } catch (error) {
-      errors.write(`tsgi: the shutdown hook failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      errors.write(`tsgi: the shutdown hook failed: ${stackOf(error)}`);
     }
   } catch (error) {
-    errors.write(`tsgi: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-    out.write("Status: 500 Internal Server Error\r\ncontent-type: text/plain; charset=utf-8\r\n\r\nInternal Server Error\n");
+    errors.write(`tsgi: ${stackOf(error)}`);
+    new CgiReplySink(out, controller.signal).whole(errorPlan("startup failed", "GET"), "Internal Server Error\n");
     code = 1;
   } finally {
     for (const signal of STOP_SIGNALS) signals.off(signal, onStop);
@@ -491,6 +834,22 @@ async function runCgi(target, options = {}) {
   }
   if (exit) exitAfterFlush(code, out);
   return code;
+}
+async function serveOne(app2, env, contentLength, stdin, out, errors, signal, development) {
+  const sink = new CgiReplySink(out, signal);
+  const length = contentLength ?? "";
+  if (length !== "" && !/^[0-9]{1,15}$/.test(length)) {
+    const text2 = `CONTENT_LENGTH ${JSON.stringify(length)} is not a decimal number of bytes
+`;
+    sendPlan(planReply({ status: 400, headers: [["content-type", "text/plain; charset=utf-8"]], body: text2 }, env.REQUEST_METHOD), sink, env, errors, development);
+    return 1;
+  }
+  const bytes = length === "" ? 0 : Number(length);
+  if (bytes > 0) env["tsgi.input"] = new RequestInput(exactBody(stdin ?? process.stdin, bytes));
+  else if (length === "" && env.HTTP_TRANSFER_ENCODING !== void 0) env["tsgi.input"] = new RequestInput(bodyToEnd(stdin ?? process.stdin));
+  const reply = await invoke(app2, env, errors, development);
+  await sendPlan(planReply(reply, env.REQUEST_METHOD, development), sink, env, errors, development);
+  return sink.wasCut || signal.aborted ? 1 : 0;
 }
 
 // examples/sum/app.ts
