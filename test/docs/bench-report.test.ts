@@ -5,7 +5,7 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { barChart, formatNumber } from "../../bench/lib/svg.mjs";
+import { barChart } from "../../bench/lib/svg.mjs";
 import { parseWrk } from "../../bench/lib/wrk.mjs";
 import { chartsOf, markdown, overloadSummary, ratio, ratioRange, type Results } from "../../bench/report.mjs";
 import { tsgiExport } from "../../bench/scenarios/apps/tsgi.mjs";

@@ -12,7 +12,10 @@ const ENTRY = "test/runtimes/fixtures/serve-example.ts";
 
 async function send(port: number, method: string, path: string, form?: Record<string, string>): Promise<{ status: number; type: string | null; allow: string | null; text: string }> {
   const init: RequestInit = { method, redirect: "manual" };
-  if (form !== undefined) init.body = new URLSearchParams(form), init.headers = { "content-type": "application/x-www-form-urlencoded" };
+  if (form !== undefined) {
+    init.body = new URLSearchParams(form);
+    init.headers = { "content-type": "application/x-www-form-urlencoded" };
+  }
   const response = await fetch(`http://127.0.0.1:${port}${path}`, init);
   return { status: response.status, type: response.headers.get("content-type"), allow: response.headers.get("allow"), text: await response.text() };
 }
