@@ -43,9 +43,13 @@ describe("FastCGI flood without reading", () => {
     expect(parseCgiResponse(reply.stdout).status).toBe(200);
     client.close();
     for (const socket of sockets) socket.destroy();
-    await sleep(1000);
-    const after = await rss();
     const mb = (bytes: number): number => Math.round(bytes / 1e6);
+    // Memory held by requests of gone peers must come back; give a busy machine up to 8 s to get there.
+    let after = await rss();
+    for (let waited = 0; mb(after - before) >= 40 && waited < 8000; waited += 250) {
+      await sleep(250);
+      after = await rss();
+    }
     // Without the per-connection cap: +74 MB while flooded and still +74 MB after the peers left.
     expect(mb(during - before), `RSS while flooded: ${mb(during)} MB (from ${mb(before)} MB)`).toBeLessThan(120);
     expect(mb(after - before), `RSS after the peers left: ${mb(after)} MB`).toBeLessThan(40);
