@@ -147,7 +147,9 @@ export async function serve(target: App | Service | string, options: ServeOption
     await service.shutdown?.();
     throw error;
   }
-  log.write(`tsgi: serving ${name} over ${entry.label} on ${server.url} (pid ${process.pid})`);
+  // "serving" is written only once the stop signals are caught: a SIGTERM right after it must not find
+  // the default action (the process killed, no shutdown hook).
+  const announce = (): void => log.write(`tsgi: serving ${name} over ${entry.label} on ${server.url} (pid ${process.pid})`);
 
   let stopping: Promise<void> | undefined;
   const close = (closeOptions: { graceMs?: number } = {}): Promise<void> => {
@@ -169,9 +171,11 @@ export async function serve(target: App | Service | string, options: ServeOption
     let resolveStopped!: () => void;
     stopped = new Promise((resolve) => { resolveStopped = resolve; });
     const plainClose = close;
+    announce();
     return { kind, url: server.url, server, close: (o) => plainClose(o).finally(resolveStopped), stopped, exitCode: stopped.then(() => 0) };
   }
   const queue = new SignalQueue(["SIGTERM", "SIGINT", "SIGHUP"], options.signals === true || options.signals === undefined ? process : options.signals);
+  announce();
   const graceMs = options.graceMs ?? 30_000;
   let forced = false;
   const loop = runSignalLoop(queue, { close }, (line) => log.write(line), graceMs, { onForced: () => { forced = true; } });
