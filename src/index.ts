@@ -18,4 +18,5 @@ export { reasonPhrase, statusForbidsBody } from "./gateway/status.js";
 export { requestUrl, decodePath } from "./gateway/url-env.js";
 export { callApp } from "./gateway/call.js";
 export { toService } from "./gateway/service.js";
+export { headerProblem, nameProblem, valueProblem } from "./gateway/header-check.js";
 export { accessLog, accessFormatter, clfDate, type AccessLogOptions, type AccessLogFormat, type AccessRecord } from "./gateway/access-log.js";

@@ -1,15 +1,14 @@
 /**
- * Keeping request data from becoming header syntax. A header value may hold only HTAB, 0x20–0x7E and
- * 0x80–0xFF (each sent as one Latin-1 byte); every server answers 500 for anything else. Middleware that
- * copies request data into a header either refuses what fails {@link isHeaderValue} or encodes it with
- * {@link encodeLocation}. @module
+ * Keeping request data from becoming header syntax. The servers' one header-value rule (`valueProblem` from
+ * "tsgi": HTAB, 0x20–0x7E and 0x80–0xFF, each sent as one Latin-1 byte) answers 500 for anything else, so
+ * middleware that copies request data into a header either refuses what fails {@link isHeaderValue} or
+ * encodes it with {@link encodeLocation}. @module
  */
+import { valueProblem } from "tsgi";
 
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-
-/** True when every character of `value` may be sent in a header value as itself. */
+/** True when every character of `value` may be sent in a header value as itself (the servers' own rule). */
 export function isHeaderValue(value: string): boolean {
-  return HEADER_VALUE.test(value);
+  return valueProblem("", value) === undefined;
 }
 
 // Characters a URI reference may hold as they are (RFC 3986 reserved + unreserved), and "%" when it starts an escape.

@@ -67,10 +67,8 @@ function bodyProblem(body: unknown): string | undefined {
   return `the body is ${what}; return a string, a Uint8Array or an (async) iterable of them`;
 }
 
-let latin1Head = false;
-
-function plan(status: number, headers: HeaderList, whole: string | Uint8Array | null, stream: BodyStream | null, discard: ReplyBody, problem: string | undefined): ReplyPlan {
-  return { status, reason: reasonPhrase(status), headers, whole, stream, discard, problem, latin1Head: problem === undefined && latin1Head };
+function plan(status: number, headers: HeaderList, whole: string | Uint8Array | null, stream: BodyStream | null, discard: ReplyBody, problem: string | undefined, latin1Head = false): ReplyPlan {
+  return { status, reason: reasonPhrase(status), headers, whole, stream, discard, problem, latin1Head };
 }
 
 /** A value of printable ASCII only: the common case, judged with one test. */
@@ -124,7 +122,7 @@ export function planReply(reply: Reply, method: string, development = false): Re
   let copied = false;
   const known = lookup(list);
   const plain = known !== undefined && unchanged(known, list);
-  latin1Head = plain && known.latin1;
+  let latin1Head = plain && known.latin1;
   for (let i = plain ? list.length : 0; i < list.length; i++) {
     const pair = list[i];
     if (!Array.isArray(pair) || typeof pair[0] !== "string" || typeof pair[1] !== "string") {
@@ -160,23 +158,23 @@ export function planReply(reply: Reply, method: string, development = false): Re
   const head = method === "HEAD";
   if (status === 204 || status === 304) {
     if (status === 204 && lengthValue !== undefined) headers = headers.filter(([name]) => name.toLowerCase() !== "content-length");
-    return plan(status, headers, null, null, body, undefined);
+    return plan(status, headers, null, null, body, undefined, latin1Head);
   }
   if (isStream(body)) {
-    return head ? plan(status, headers, null, null, body, undefined) : plan(status, headers, null, body, undefined, undefined);
+    return head ? plan(status, headers, null, null, body, undefined, latin1Head) : plan(status, headers, null, body, undefined, undefined, latin1Head);
   }
   if (body === null || body === undefined) {
-    if (head || lengthValue !== undefined) return plan(status, headers, null, null, undefined, undefined);
-    return plan(status, withLength(headers, copied, 0), null, null, undefined, undefined);
+    if (head || lengthValue !== undefined) return plan(status, headers, null, null, undefined, undefined, latin1Head);
+    return plan(status, withLength(headers, copied, 0), null, null, undefined, undefined, latin1Head);
   }
   const length = byteLength(body);
   if (lengthValue !== undefined) {
     if (Number(lengthValue) !== length) {
       return invalid(`content-length says ${lengthValue} but the body has ${length} bytes; drop the header and let the server count`, reply, method, development);
     }
-    return plan(status, headers, head ? null : body, null, undefined, undefined);
+    return plan(status, headers, head ? null : body, null, undefined, undefined, latin1Head);
   }
-  return plan(status, entry !== undefined ? sized(entry, list, length) : withLength(headers, copied, length), head ? null : body, null, undefined, undefined);
+  return plan(status, entry !== undefined ? sized(entry, list, length) : withLength(headers, copied, length), head ? null : body, null, undefined, undefined, latin1Head);
 }
 
 /**

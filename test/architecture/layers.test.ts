@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 const root = resolve(import.meta.dirname, "../..");
 
 const LAYERS: Array<{ name: string; rank: number; match: (path: string) => boolean }> = [
-  { name: "contract", rank: 0, match: (p) => /^src\/(contract|errors|index)\.ts$/.test(p) || /^src\/(gateway|lint|testing|fetch|html)\//.test(p) },
+  { name: "contract", rank: 0, match: (p) => /^src\/(contract|errors|index)\.ts$/.test(p) || /^src\/(gateway|lint|testing|fetch|html|metrics)\//.test(p) },
   { name: "protocol", rank: 1, match: (p) => p.startsWith("src/protocol/") },
   { name: "server", rank: 2, match: (p) => p.startsWith("src/server/") || p === "src/cli.ts" || p.startsWith("src/cli/") },
   { name: "framework", rank: 3, match: (p) => p.startsWith("src/framework/") },
