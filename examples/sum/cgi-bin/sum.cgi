@@ -432,9 +432,8 @@ function bodyProblem(body) {
   const what = body instanceof ArrayBuffer ? "an ArrayBuffer (wrap it: new Uint8Array(buffer))" : typeof body === "object" ? "an object that is not iterable" : `a ${typeof body}`;
   return `the body is ${what}; return a string, a Uint8Array or an (async) iterable of them`;
 }
-var latin1Head = false;
-function plan(status, headers, whole, stream, discard, problem) {
-  return { status, reason: reasonPhrase(status), headers, whole, stream, discard, problem, latin1Head: problem === void 0 && latin1Head };
+function plan(status, headers, whole, stream, discard, problem, latin1Head = false) {
+  return { status, reason: reasonPhrase(status), headers, whole, stream, discard, problem, latin1Head };
 }
 var PLAIN_VALUE = /^[\x20-\x7e]*$/;
 var NON_ASCII = /[\x80-\xff]/;
@@ -462,7 +461,7 @@ function planReply(reply, method, development = false) {
   let copied = false;
   const known = lookup(list);
   const plain = known !== void 0 && unchanged(known, list);
-  latin1Head = plain && known.latin1;
+  let latin1Head = plain && known.latin1;
   for (let i = plain ? list.length : 0; i < list.length; i++) {
     const pair = list[i];
     if (!Array.isArray(pair) || typeof pair[0] !== "string" || typeof pair[1] !== "string") {
@@ -498,23 +497,23 @@ function planReply(reply, method, development = false) {
   const head = method === "HEAD";
   if (status === 204 || status === 304) {
     if (status === 204 && lengthValue !== void 0) headers = headers.filter(([name]) => name.toLowerCase() !== "content-length");
-    return plan(status, headers, null, null, body, void 0);
+    return plan(status, headers, null, null, body, void 0, latin1Head);
   }
   if (isStream(body)) {
-    return head ? plan(status, headers, null, null, body, void 0) : plan(status, headers, null, body, void 0, void 0);
+    return head ? plan(status, headers, null, null, body, void 0, latin1Head) : plan(status, headers, null, body, void 0, void 0, latin1Head);
   }
   if (body === null || body === void 0) {
-    if (head || lengthValue !== void 0) return plan(status, headers, null, null, void 0, void 0);
-    return plan(status, withLength(headers, copied, 0), null, null, void 0, void 0);
+    if (head || lengthValue !== void 0) return plan(status, headers, null, null, void 0, void 0, latin1Head);
+    return plan(status, withLength(headers, copied, 0), null, null, void 0, void 0, latin1Head);
   }
   const length = byteLength(body);
   if (lengthValue !== void 0) {
     if (Number(lengthValue) !== length) {
       return invalid(`content-length says ${lengthValue} but the body has ${length} bytes; drop the header and let the server count`, reply, method, development);
     }
-    return plan(status, headers, head ? null : body, null, void 0, void 0);
+    return plan(status, headers, head ? null : body, null, void 0, void 0, latin1Head);
   }
-  return plan(status, entry !== void 0 ? sized(entry, list, length) : withLength(headers, copied, length), head ? null : body, null, void 0, void 0);
+  return plan(status, entry !== void 0 ? sized(entry, list, length) : withLength(headers, copied, length), head ? null : body, null, void 0, void 0, latin1Head);
 }
 var last = { list: void 0, snapshot: [], latin1: false, length: -1, withLength: void 0 };
 function lookup(list) {
