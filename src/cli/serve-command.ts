@@ -25,6 +25,7 @@ export const SERVE_OPTIONS: OptionTable = {
   "max-worker-memory": { type: "string", value: "MB", help: "pool: recycle a worker gracefully once its RSS passes MB" },
   "status-path": { type: "string", value: "PATH", help: "pool: serve the pool's status at this path" },
   "control-socket": { type: "string", value: "PATH", help: "pool: where `tsgi status` finds the master" },
+  "metrics-path": { type: "string", value: "PATH", help: "answer Prometheus scrapes at PATH, e.g. /metrics (the whole pool's with --workers)" },
   "access-log": { type: "string", value: "FILE|-", help: "one line per request to FILE (appended; reopened on SIGUSR1) or - for stdout (default -)" },
   "no-access-log": { type: "boolean", help: "no access log (the front server keeps one)" },
   "log-format": { type: "string", value: "FORMAT", help: "access log format: combined (default), common or json" },
@@ -88,6 +89,12 @@ export function serveOptionsFrom(values: Record<string, string | boolean | strin
     if (values["access-log"] !== undefined) throw new UsageError("--access-log and --no-access-log contradict each other; pick one");
   } else if (options.server !== "cgi") {
     options.accessLog = { path: values["access-log"] === undefined ? "-" : String(values["access-log"]), format };
+  }
+  if (values["metrics-path"] !== undefined) {
+    const path = String(values["metrics-path"]);
+    if (!path.startsWith("/")) throw new UsageError(`--metrics-path must start with "/", e.g. --metrics-path /metrics; got ${JSON.stringify(path)}`);
+    if (path === values["status-path"]) throw new UsageError(`--metrics-path and --status-path are both ${path}; give each its own path`);
+    options.metricsPath = path;
   }
   const pool: Record<string, unknown> = {};
   const timeout = secondsOption(values, "timeout");

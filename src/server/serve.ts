@@ -50,6 +50,12 @@ export interface ServeOptions {
    * combined, common or json). Default: none from `serve()`; `tsgi serve` passes stdout. Not for CGI.
    */
   accessLog?: AccessLogConfig;
+  /**
+   * Answer Prometheus scrapes at this path (e.g. `/metrics`): requests by method and status, in flight, durations;
+   * with `workers > 1`, for the whole pool plus its restarts, queue and workers (docs/metrics.md). Default: off,
+   * and then nothing is counted. Public to whoever reaches the app unless restricted at the front server.
+   */
+  metricsPath?: string;
 }
 
 /** A served app. */
@@ -88,6 +94,7 @@ async function servePoolOf(spec: string | undefined, kind: ServerKind, options: 
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     ...(options.signals === false ? { signals: false } : {}),
     ...(options.accessLog === undefined ? {} : { accessLog: options.accessLog }),
+    ...(options.metricsPath === undefined ? {} : { metricsPath: options.metricsPath }),
   });
   const exitCode = pool.result.then((result) => result.code);
   return { kind: "pool", url: pool.url, server: undefined, close: (o) => pool.close(o), stopped: pool.stopped, exitCode };
@@ -115,15 +122,25 @@ export async function serve(target: App | Service | string, options: ServeOption
   if (options.workers !== undefined && (!Number.isInteger(options.workers) || options.workers < 1)) {
     throw new ServeError(`workers must be a whole number >= 1; got ${options.workers}`);
   }
+  if (options.metricsPath !== undefined && !options.metricsPath.startsWith("/")) {
+    throw new ServeError(`metricsPath must start with "/", e.g. "/metrics"; got ${JSON.stringify(options.metricsPath)}`);
+  }
   if ((options.workers ?? 1) > 1) return servePoolOf(spec, kind, options, log);
 
   const loaded = typeof target === "string" ? await loadService(target, { ...(options.cwd === undefined ? {} : { cwd: options.cwd }), development: options.development === true }) : undefined;
   const service = loaded?.service ?? await toService(target);
+  // Loaded only with metricsPath: without it the app is not wrapped and no request pays for counting.
+  const counted = options.metricsPath === undefined ? undefined : (await import("../metrics/metrics.js")).metrics({ path: options.metricsPath });
   const name = loaded?.name ?? spec ?? "app";
 
   if (kind === "cgi") {
     const runCgi = await CGI_SERVER.load();
-    const code = await runCgi(service, { development: options.development === true, exit: false });
+    const cgiService: Service = counted === undefined ? service : {
+      app: counted(service.app),
+      ...(service.startup === undefined ? {} : { startup: () => service.startup?.() }),
+      ...(service.shutdown === undefined ? {} : { shutdown: () => service.shutdown?.() }),
+    };
+    const code = await runCgi(cgiService, { development: options.development === true, exit: false });
     return { kind, url: undefined, server: undefined, close: async () => undefined, stopped: Promise.resolve(), exitCode: Promise.resolve(code) };
   }
 
@@ -140,6 +157,8 @@ export async function serve(target: App | Service | string, options: ServeOption
     app = logged.app;
     disposeLog = logged.dispose;
   }
+  // Outside the access log, as in the pool: scrapes are neither logged nor counted.
+  if (counted !== undefined) app = counted(app);
   try {
     server = await start(app, serverOptionsOf(options, log));
   } catch (error) {

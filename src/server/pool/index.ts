@@ -94,7 +94,7 @@ export async function servePool(options: PoolOptions): Promise<PoolHandle> {
 
   const base = {
     spec: options.spec, cwd, server: kind, bind: target, beatMs: beatInterval(settings),
-    timeoutMs: settings.timeoutMs, maxMemoryBytes: memoryCeiling(options), statusPath: options.statusPath, accessLog: options.accessLog, serverOptions,
+    timeoutMs: settings.timeoutMs, maxMemoryBytes: memoryCeiling(options), statusPath: options.statusPath, metricsPath: options.metricsPath, accessLog: options.accessLog, serverOptions,
   };
   const configFor = (spec: { id: number; generation: number; maxRequests: number | undefined }): WorkerConfig => ({ ...base, ...spec });
 

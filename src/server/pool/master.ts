@@ -5,6 +5,7 @@
  * @module
  */
 import type { LogSink } from "../../contract.js";
+import { mergeSnapshots, type MetricsSnapshot } from "../../metrics/registry.js";
 import { PoolOptionError } from "../errors.js";
 import type { Clock } from "./clock.js";
 import type { MasterMessage, WorkerMessage } from "./protocol.js";
@@ -123,6 +124,8 @@ interface Worker {
   condemned: boolean;
   /** Resident memory in bytes, as of the last heartbeat. */
   rss: number | undefined;
+  /** Its request counts as of its last heartbeat or scrape (`--metrics-path` only). */
+  metrics: MetricsSnapshot | undefined;
 }
 
 /** The master's phase. */
@@ -161,6 +164,10 @@ export class PoolMaster {
   #servedByGone = 0;
   #lastError: string | undefined;
   #stopResult: StopResult | undefined;
+  /** Workers replaced while running, by reason: what `tsgi_worker_restarts_total` prints. */
+  readonly #replaced = new Map<string, number>();
+  /** The gone workers' last request counts, so the pool's counters never go down when a worker goes. */
+  #goneMetrics: MetricsSnapshot | undefined;
 
   constructor(settings: MasterSettings, deps: MasterDeps) {
     if (!Number.isInteger(settings.workers) || settings.workers < 1) throw new PoolOptionError(`workers must be a whole number ≥ 1, got ${settings.workers}`);
@@ -224,6 +231,23 @@ export class PoolMaster {
       ...(this.#lastError === undefined ? {} : { lastError: this.#lastError }),
       processes,
     };
+  }
+
+  /**
+   * The pool's metrics: the merge of every live worker's latest counts and the gone workers' last ones,
+   * with the master's own facts (workers replaced by reason, workers serving).
+   */
+  metrics(): MetricsSnapshot {
+    const parts: MetricsSnapshot[] = [];
+    for (const w of this.#workers.values()) if (w.metrics !== undefined) parts.push(w.metrics);
+    if (this.#goneMetrics !== undefined) parts.push(this.#goneMetrics);
+    const merged = mergeSnapshots(parts);
+    const serving = [...this.#workers.values()].filter((w) => w.state === "ready").length;
+    return { ...merged, workerRestarts: Object.fromEntries(this.#replaced), workers: serving };
+  }
+
+  #replacedFor(reason: string): void {
+    this.#replaced.set(reason, (this.#replaced.get(reason) ?? 0) + 1);
   }
 
   #log(message: string): void {
@@ -354,6 +378,7 @@ export class PoolMaster {
         w.served = message.served;
         w.inFlight = message.inFlight;
         if (message.rss !== undefined) w.rss = message.rss;
+        if (message.metrics !== undefined) w.metrics = message.metrics;
         if (this.settings.timeoutMs !== undefined && w.state === "ready" && w.retire === undefined
           && message.oldestMs > this.settings.timeoutMs + this.settings.recoverMs) {
           this.#restarts++;
@@ -370,6 +395,13 @@ export class PoolMaster {
       case "status?":
         w.handle.send({ tsgi: "status", requestId: message.requestId, status: this.status() });
         return;
+      case "counts":
+        w.metrics = message.snapshot;
+        return;
+      case "metrics?":
+        w.metrics = message.snapshot;
+        w.handle.send({ tsgi: "metrics", requestId: message.requestId, snapshot: this.metrics() });
+        return;
       case "closing":
         w.handle.send({ tsgi: "closing-ack" });
         return;
@@ -381,17 +413,24 @@ export class PoolMaster {
     if (w === undefined) return;
     this.#workers.delete(id);
     this.#servedByGone += w.served;
+    if (w.metrics !== undefined) {
+      const last = { ...w.metrics, inFlight: 0 };
+      this.#goneMetrics = this.#goneMetrics === undefined ? last : mergeSnapshots([this.#goneMetrics, last]);
+    }
     if (this.#phase !== "running") return;
     const how = signal === null ? `exit code ${code ?? "?"}` : signal;
     const now = this.#deps.clock.now();
     if (w.state === "booting" || (w.state === "killed" && w.bootError !== undefined)) {
+      this.#replacedFor("boot-failure");
       this.#onBootFailure(w, how);
       return;
     }
     if (w.dismissed && !w.condemned) {
+      if (w.retire !== undefined && w.retire !== "scale-down") this.#replacedFor(w.retire);
       if (w.retire !== undefined && w.retire !== "scale-down" && w.retire !== "stuck") this.#recycled++;
       return;
     }
+    this.#replacedFor(w.condemned ? "heartbeat" : "exit");
     if (!w.condemned) {
       this.#restarts++;
       this.#problem(`${this.#name(w)} died (${how}); replacing it`);
@@ -461,7 +500,7 @@ export class PoolMaster {
     const handle = this.#deps.spawner.spawn({ id, generation: this.#generation, maxRequests: maxRequests === undefined ? undefined : maxRequests + jitter });
     this.#workers.set(id, {
       id, handle, generation: this.#generation, state: "booting", spawnedAt: now, lastBeatAt: now, served: 0, inFlight: 0,
-      retire: undefined, killAt: undefined, bootError: undefined, dismissed: false, condemned: false, rss: undefined,
+      retire: undefined, killAt: undefined, bootError: undefined, dismissed: false, condemned: false, rss: undefined, metrics: undefined,
     });
   }
 

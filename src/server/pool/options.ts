@@ -51,6 +51,11 @@ export interface PoolOptions {
   maxRequestsJitter?: number;
   /** Serve the pool's status at this path (JSON, or HTML for browsers). Default: off. Protect it in front. */
   statusPath?: string;
+  /**
+   * Serve Prometheus metrics at this path (e.g. `/metrics`): a scrape on any worker answers for the whole pool
+   * (docs/metrics.md). Default: off, and then nothing is counted. Public unless restricted in front.
+   */
+  metricsPath?: string;
   /** The control socket `tsgi status` talks to: a path, or false for none. Default: in the runtime directory. */
   controlSocket?: string | false;
   /** The master's log (default stderr). */
@@ -73,6 +78,7 @@ export interface WorkerConfig {
   /** Recycle past this RSS, in bytes (undefined: never). */
   maxMemoryBytes: number | undefined;
   statusPath: string | undefined;
+  metricsPath: string | undefined;
   accessLog: AccessLogConfig | undefined;
   /** Server options as given (development, scriptName, HTTP limits...). */
   serverOptions: Record<string, unknown>;
@@ -83,7 +89,7 @@ export const WORKER_CONFIG_ENV = "TSGI_POOL_WORKER";
 
 const POOL_KEYS = new Set<string>([
   "spec", "cwd", "server", "bind", "workers", "graceMs", "timeoutMs", "recoverMs", "heartbeatTimeoutMs", "bootTimeoutMs",
-  "maxBootFailures", "maxRequests", "maxRequestsJitter", "maxWorkerMemoryMb", "statusPath", "controlSocket", "log", "signals", "accessLog",
+  "maxBootFailures", "maxRequests", "maxRequestsJitter", "maxWorkerMemoryMb", "statusPath", "metricsPath", "controlSocket", "log", "signals", "accessLog",
 ]);
 
 function positive(name: string, value: unknown, allowZero = false): number | undefined {
@@ -100,6 +106,8 @@ export function masterSettings(options: PoolOptions): MasterSettings {
   if (!Number.isInteger(workers) || workers < 1) throw new PoolOptionError(`workers must be a whole number >= 1, got ${JSON.stringify(options.workers)}`);
   const maxRequests = positive("maxRequests", options.maxRequests);
   if (options.statusPath !== undefined && !options.statusPath.startsWith("/")) throw new PoolOptionError(`statusPath must start with "/", got ${JSON.stringify(options.statusPath)}`);
+  if (options.metricsPath !== undefined && !options.metricsPath.startsWith("/")) throw new PoolOptionError(`metricsPath must start with "/", e.g. "/metrics"; got ${JSON.stringify(options.metricsPath)}`);
+  if (options.metricsPath !== undefined && options.metricsPath === options.statusPath) throw new PoolOptionError(`metricsPath and statusPath are both ${JSON.stringify(options.metricsPath)}; give each its own path`);
   return {
     ...DEFAULT_SETTINGS,
     workers,

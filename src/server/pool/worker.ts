@@ -5,6 +5,7 @@
  * @module
  */
 import type { App, Service } from "../../contract.js";
+import type { MetricsSnapshot } from "../../metrics/registry.js";
 import { streamSink } from "../../gateway/log.js";
 import { isPlainError } from "../errors.js";
 import { loadService } from "../load.js";
@@ -45,6 +46,8 @@ async function main(config: WorkerConfig): Promise<void> {
   let recycleAsked = false;
   let nextStatusId = 1;
   const statusWaiters = new Map<number, (status: PoolStatus) => void>();
+  const metricsWaiters = new Map<number, (snapshot: MetricsSnapshot) => void>();
+  let ownMetrics: (() => MetricsSnapshot) | undefined;
   const pending = new PendingRequests();
   let startupRan = false;
 
@@ -61,11 +64,18 @@ async function main(config: WorkerConfig): Promise<void> {
     send({ tsgi: "closing" });
   });
 
+  const finalCounts = (): Promise<void> => new Promise((resolve) => {
+    if (ownMetrics === undefined || !process.connected || process.send === undefined) return resolve();
+    const timer = setTimeout(resolve, 1000);
+    process.send({ tsgi: "counts", snapshot: ownMetrics() } satisfies WorkerMessage, undefined, {}, () => { clearTimeout(timer); resolve(); });
+  });
+
   const stop = (graceMs: number): Promise<void> => {
     stopping ??= (async () => {
       try {
         const closed = server?.close({ graceMs });
         await Promise.all([closed, server === undefined ? undefined : closingBarrier()]);
+        await finalCounts();
       } finally {
         try {
           if (startupRan) await service?.shutdown?.();
@@ -91,6 +101,7 @@ async function main(config: WorkerConfig): Promise<void> {
         setTimeout(() => { log.write(`${label}: still not stopped ${FORCE_MS} ms after the second SIGTERM; exiting`); exit(1); }, FORCE_MS).unref();
         return;
       case "status": statusWaiters.get(event.requestId)?.(event.status); statusWaiters.delete(event.requestId); return;
+      case "metrics": metricsWaiters.get(event.requestId)?.(event.snapshot); metricsWaiters.delete(event.requestId); return;
       case "closing-ack": ackClosing?.(); return;
       case "quit": exit(0); return;
       case "master-gone": log.write(`${label}: the master is gone; exiting`); void stop(1000); return;
@@ -109,6 +120,13 @@ async function main(config: WorkerConfig): Promise<void> {
     send({ tsgi: "status?", requestId });
   });
 
+  const fetchMetrics = (own: MetricsSnapshot): Promise<MetricsSnapshot> => new Promise((resolve, reject) => {
+    const requestId = nextStatusId++;
+    const timer = setTimeout(() => { metricsWaiters.delete(requestId); reject(new Error("the pool master did not answer the metrics request")); }, 2000);
+    metricsWaiters.set(requestId, (snapshot) => { clearTimeout(timer); resolve(snapshot); });
+    send({ tsgi: "metrics?", requestId, snapshot: own });
+  });
+
   watchParent(process.ppid);
   try {
     service = (await loadService(config.spec, { cwd: config.cwd, development: config.serverOptions.development === true })).service;
@@ -117,6 +135,11 @@ async function main(config: WorkerConfig): Promise<void> {
     let app: App = service.app;
     if (config.accessLog !== undefined) app = (await import("../../cli/access-log.js")).accessLogged(app, config.accessLog).app;
     if (config.timeoutMs !== undefined) app = withTimeout(app, config.timeoutMs, pending);
+    if (config.metricsPath !== undefined) {
+      const counted = (await import("./worker-metrics.js")).withPoolMetrics(app, config.metricsPath, fetchMetrics, () => server?.port);
+      app = counted.app;
+      ownMetrics = () => counted.snapshot();
+    }
     if (config.statusPath !== undefined) app = withStatusPath(app, config.statusPath, fetchStatus);
     server = await startSocketServer(config.server, app, { ...config.serverOptions, bind: config.bind, multiprocess: true, log });
   } catch (error) {
@@ -132,7 +155,7 @@ async function main(config: WorkerConfig): Promise<void> {
   const ceiling = config.maxMemoryBytes;
   timers.beat = setInterval(() => {
     const rss = process.memoryUsage.rss();
-    send({ tsgi: "beat", served: running.served, inFlight: running.inFlight, oldestMs: pending.oldestMs(performance.now()), rss });
+    send({ tsgi: "beat", served: running.served, inFlight: running.inFlight, oldestMs: pending.oldestMs(performance.now()), rss, ...(ownMetrics === undefined ? {} : { metrics: ownMetrics() }) });
     if (recycleAsked) return;
     if (config.maxRequests !== undefined && running.served >= config.maxRequests) {
       recycleAsked = true;
