@@ -11,15 +11,20 @@ export const INIT_OPTIONS: OptionTable = {
 
 export const INIT_USAGE = `Usage: tsgi init [DIR] [options]
 
-Writes a ready project into DIR (default: the current directory), which must be empty: package.json
-with dev/start/test/bundle scripts, a tsconfig for standard decorators, src/app.ts (framework and
-middleware) and test/app.test.ts (the test client). Then: cd DIR && npm install && npm run dev
+Writes a ready project into DIR (default: the current directory): package.json with dev/start/test/bundle
+scripts, a tsconfig for standard decorators, src/app.ts (framework and middleware) and test/app.test.ts
+(the test client). Then: cd DIR && npm install && npm run dev
+
+DIR may be new or empty, or an existing project (one with a package.json, e.g. from npm init -y, in any
+module type): init keeps its "type" and fields, adds only missing scripts and dependencies, writes only
+absent files, and refuses (writing nothing) if it would overwrite one.
 
 Options:
 ${optionHelp(INIT_OPTIONS)}
 
-Example:
+Examples:
   tsgi init my-app --tsgi ../tsgi/tsgi-0.1.0.tgz
+  npm init -y && npm install ../tsgi/tsgi-0.1.0.tgz && npx tsgi init
 `;
 
 /**
@@ -44,6 +49,12 @@ export async function initCommand(argv: string[]): Promise<number> {
   });
   const quoted = /^[\w./-]+$/.test(dir) ? dir : `'${dir.replace(/'/g, "'\\''")}'`;
   const cd = dir === "." ? "" : `cd ${quoted} && `;
-  process.stdout.write(`tsgi: wrote ${result.files.length} files in ${result.dir}\nnext: ${cd}npm install && npm run dev\n`);
+  const out = [`tsgi: wrote ${result.files.length} files in ${result.dir}${result.existing && result.files.length > 0 ? ` (${result.files.join(", ")})` : ""}`];
+  if (result.existing) {
+    out.push(`tsgi: package.json: ${result.added.length === 0 ? "nothing to add" : `added ${result.added.join(", ")}`}`);
+    if (result.kept.length > 0) out.push(`tsgi: kept yours (init never overwrites them): ${result.kept.join(", ")}`);
+  }
+  out.push(`next: ${cd}npm install && npm run dev`);
+  process.stdout.write(out.join("\n") + "\n");
   return 0;
 }

@@ -1,4 +1,5 @@
 /** The files `tsgi init` writes, as text. Pure: no I/O, so tests and the CLI share them. @module */
+import type { WantedManifest } from "./merge.js";
 
 /** What the templates need to know. */
 export interface TemplateValues {
@@ -21,23 +22,39 @@ export const DEV_DEPENDENCIES: Readonly<Record<string, string>> = Object.freeze(
   vitest: "~4.1.9",
 });
 
-export function packageJson(values: TemplateValues): string {
-  const pkg = {
+/** The scripts `tsgi init` adds: the same in ESM, CommonJS and untyped projects. */
+export const SCRIPTS: Readonly<Record<string, string>> = Object.freeze({
+  dev: "tsgi serve src/app.ts --reload --development",
+  build: "tsc -p tsconfig.json",
+  prestart: "npm run build",
+  start: "tsgi serve dist/app.js",
+  test: "vitest run",
+  bundle: "tsgi bundle src/app.ts -o cgi-bin/app.cgi",
+});
+
+/** The package.json fields a project needs, for a new manifest or to merge into the user's own. */
+export function wantedManifest(values: TemplateValues): WantedManifest {
+  return {
     name: values.name,
+    engines: { node: ">=20.19" },
+    scripts: { ...SCRIPTS },
+    dependencies: { tsgi: values.tsgi, zod: "^4.1.0" },
+    devDependencies: { ...DEV_DEPENDENCIES },
+  };
+}
+
+/** A new project's package.json: `"type": "module"` (an existing project keeps its own type). */
+export function packageJson(values: TemplateValues): string {
+  const wanted = wantedManifest(values);
+  const pkg = {
+    name: wanted.name,
     version: "0.1.0",
     private: true,
     type: "module",
-    engines: { node: ">=20.19" },
-    scripts: {
-      dev: "tsgi serve src/app.ts --reload --development",
-      build: "tsc -p tsconfig.json",
-      prestart: "npm run build",
-      start: "tsgi serve dist/app.js",
-      test: "vitest run",
-      bundle: "tsgi bundle src/app.ts -o cgi-bin/app.cgi",
-    },
-    dependencies: { tsgi: values.tsgi, zod: "^4.1.0" },
-    devDependencies: DEV_DEPENDENCIES,
+    engines: wanted.engines,
+    scripts: wanted.scripts,
+    dependencies: wanted.dependencies,
+    devDependencies: wanted.devDependencies,
   };
   return JSON.stringify(pkg, null, 2) + "\n";
 }
