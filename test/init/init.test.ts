@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initCommand } from "../../src/cli/init/command.js";
 import { InitError, initProject } from "../../src/cli/init/index.js";
+import { NPM_PLACEHOLDER_TEST } from "../../src/cli/init/merge.js";
 import { packAndUnpack } from "../package/pack.js";
 
 const run = promisify(execFile);
@@ -43,9 +44,78 @@ describe("initProject", () => {
     writeFileSync(join(dir, "notes.txt"), "mine");
     const error = await initProject(dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InitError);
-    expect((error as Error).message).toBe(`cannot init ${dir}: it is not empty (notes.txt); nothing was written. Name a new directory (tsgi init my-app) or empty this one first`);
+    expect((error as Error).message).toBe(`cannot init ${dir}: it is not empty (notes.txt) and has no package.json; nothing was written. Name a new directory (tsgi init my-app), or make this one a project first (npm init -y) and run tsgi init again`);
     expect(existsSync(join(dir, "package.json"))).toBe(false);
     expect(readFileSync(join(dir, "notes.txt"), "utf8")).toBe("mine");
+  });
+
+  it("adds to an existing project: keeps its type, fields, scripts and dependencies; writes only absent files", async () => {
+    const dir = join(scratch, "existing");
+    mkdirSync(dir);
+    const theirs = {
+      name: "site", version: "2.0.0", type: "commonjs", main: "index.js",
+      scripts: { test: "jest", lint: "eslint ." }, dependencies: { tsgi: "file:../tsgi.tgz" }, devDependencies: { typescript: "^5.9.0" },
+    };
+    writeFileSync(join(dir, "package.json"), JSON.stringify(theirs, null, 4));
+    writeFileSync(join(dir, "README.md"), "# site\n");
+    const result = await initProject(dir, { tsgi: "^9.9.9", name: "ignored" });
+    expect(result).toMatchObject({ existing: true, files: ["package.json", "tsconfig.json", "vitest.config.ts", "src/app.ts", "test/app.test.ts", "cgi-bin/package.json", ".gitignore"] });
+    expect(result.kept).toEqual(["scripts.test", "dependencies.tsgi", "devDependencies.typescript", "README.md"]);
+    expect(result.added).toEqual(["scripts.dev", "scripts.build", "scripts.prestart", "scripts.start", "scripts.bundle", "dependencies.zod", "devDependencies.@types/node", "devDependencies.esbuild", "devDependencies.tsx", "devDependencies.vite", "devDependencies.vitest", "engines"]);
+    const text = readFileSync(join(dir, "package.json"), "utf8");
+    expect(text).toMatch(/^{\n {4}"name": "site",\n/);
+    const pkg = JSON.parse(text);
+    expect(Object.keys(pkg).slice(0, 7)).toEqual(["name", "version", "type", "main", "scripts", "dependencies", "devDependencies"]);
+    expect(pkg.type).toBe("commonjs");
+    expect(pkg.scripts).toMatchObject({ test: "jest", lint: "eslint .", dev: "tsgi serve src/app.ts --reload --development" });
+    expect(pkg.dependencies).toEqual({ tsgi: "file:../tsgi.tgz", zod: "^4.1.0" });
+    expect(pkg.devDependencies.typescript).toBe("^5.9.0");
+    expect(readFileSync(join(dir, "README.md"), "utf8")).toBe("# site\n");
+  });
+
+  it("keeps a package.json without a type untyped, and replaces only npm init's placeholder test script", async () => {
+    const dir = join(scratch, "untyped");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "u", scripts: { test: NPM_PLACEHOLDER_TEST } }));
+    const { added } = await initProject(dir);
+    const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    expect("type" in pkg).toBe(false);
+    expect(pkg.scripts.test).toBe("vitest run");
+    expect(added).toContain("scripts.test");
+  });
+
+  it("run again in the same project, changes nothing and reports nothing kept", async () => {
+    const dir = join(scratch, "twice");
+    await initProject(dir, { tsgi: "^0.1.0" });
+    const before = readFileSync(join(dir, "package.json"), "utf8");
+    await expect(initProject(dir, { tsgi: "^0.1.0" })).resolves.toMatchObject({ existing: true, files: [], added: [], kept: [] });
+    expect(readFileSync(join(dir, "package.json"), "utf8")).toBe(before);
+  });
+
+  it("refuses to overwrite a file of the project's, names each one and the fix, and writes nothing", async () => {
+    const dir = join(scratch, "conflicts");
+    mkdirSync(join(dir, "src"), { recursive: true });
+    writeFileSync(join(dir, "package.json"), '{"name":"c","type":"module"}');
+    writeFileSync(join(dir, "tsconfig.json"), "{}");
+    writeFileSync(join(dir, "src/app.ts"), "export default 1;");
+    writeFileSync(join(dir, "test"), "a file where init wants a directory");
+    const error = await initProject(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InitError);
+    expect((error as Error).message).toBe(
+      `cannot init ${dir}: tsgi init would overwrite tsconfig.json, src/app.ts, test/app.test.ts (something else is in its place); nothing was written. `
+      + "Move them aside (e.g. mv tsconfig.json tsconfig.old.json) and run tsgi init again, or start a new project: tsgi init my-app",
+    );
+    expect(readFileSync(join(dir, "package.json"), "utf8")).toBe('{"name":"c","type":"module"}');
+    expect(existsSync(join(dir, "vitest.config.ts"))).toBe(false);
+    expect(existsSync(join(dir, ".gitignore"))).toBe(false);
+  });
+
+  it("refuses a package.json that is not JSON, naming the fix", async () => {
+    const dir = join(scratch, "bad-json");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "package.json"), "{ name: 'x' }");
+    await expect(initProject(dir)).rejects.toThrow(/^cannot init .*bad-json: its package\.json is not valid JSON \(.+\); nothing was written\. Fix package\.json .* and run tsgi init again$/);
+    expect(existsSync(join(dir, "tsconfig.json"))).toBe(false);
   });
 
   it("accepts a directory holding only .git", async () => {
@@ -161,6 +231,25 @@ describe("initCommand (what `tsgi init` runs)", () => {
     }
     expect(io.out()).toBe(`tsgi: wrote 8 files in ${dir}\nnext: cd '${dir}' && npm install && npm run dev\n`);
     expect(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).dependencies.tsgi).toBe("^0.1.0");
+  });
+
+  it("in an existing project, prints what it added and what it kept", async () => {
+    const dir = join(scratch, "cmd-existing");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "mine", scripts: { dev: "vite" }, dependencies: { tsgi: "^0.1.0", zod: "^4.1.0" } }));
+    const io = capture();
+    try {
+      expect(await initCommand([dir])).toBe(0);
+    } finally {
+      io.restore();
+    }
+    expect(io.out()).toBe([
+      `tsgi: wrote 8 files in ${dir} (package.json, tsconfig.json, vitest.config.ts, src/app.ts, test/app.test.ts, cgi-bin/package.json, .gitignore, README.md)`,
+      "tsgi: package.json: added scripts.build, scripts.prestart, scripts.start, scripts.test, scripts.bundle, devDependencies.@types/node, devDependencies.esbuild, devDependencies.tsx, devDependencies.typescript, devDependencies.vite, devDependencies.vitest, engines",
+      "tsgi: kept yours (init never overwrites them): scripts.dev",
+      `next: cd ${dir} && npm install && npm run dev`,
+      "",
+    ].join("\n"));
   });
 
   it("prints its help, and refuses two directories or an unknown option as usage mistakes", async () => {
