@@ -92,6 +92,7 @@ describe("pool master metrics", () => {
     p.send(2, { tsgi: "ready" });
     expect(p.sent.get(1)?.at(-1)).toMatchObject({ tsgi: "stop" });
     p.send(1, { tsgi: "counts", snapshot: counts([["GET", 200], ["GET", 200]]) });
+    expect(p.sent.get(1)?.at(-1)).toEqual({ tsgi: "counts-ack" });
     p.exit(1, null);
     p.send(2, { tsgi: "recycle", reason: "max-requests" });
     p.advance(1);

@@ -397,6 +397,7 @@ export class PoolMaster {
         return;
       case "counts":
         w.metrics = message.snapshot;
+        w.handle.send({ tsgi: "counts-ack" });
         return;
       case "metrics?":
         w.metrics = message.snapshot;

@@ -23,7 +23,10 @@ export type WorkerMessage =
   | { tsgi: "status?"; requestId: number }
   /** The metrics path was requested (`--metrics-path`): the worker's counts now; the master answers `metrics`. */
   | { tsgi: "metrics?"; requestId: number; snapshot: MetricsSnapshot }
-  /** The worker's final counts, sent once its server has drained, so a graceful exit loses none. */
+  /**
+   * The worker's final counts, sent once its server has drained; it exits after the master's `counts-ack`
+   * (or a second), so the master has them before it sees the exit and a graceful exit loses no request.
+   */
   | { tsgi: "counts"; snapshot: MetricsSnapshot }
   /**
    * Sent right after the worker closed its listener: the master answers `closing-ack`. Messages on
@@ -40,10 +43,11 @@ export type MasterMessage =
   | { tsgi: "status"; requestId: number; status: PoolStatus }
   /** The pool-wide counts: every live worker's latest, the gone workers' last, and the master's own. */
   | { tsgi: "metrics"; requestId: number; snapshot: MetricsSnapshot }
-  | { tsgi: "closing-ack" };
+  | { tsgi: "closing-ack" }
+  | { tsgi: "counts-ack" };
 
 const WORKER_TAGS = new Set(["ready", "boot-failed", "beat", "recycle", "status?", "metrics?", "counts", "closing"]);
-const MASTER_TAGS = new Set(["stop", "status", "metrics", "closing-ack"]);
+const MASTER_TAGS = new Set(["stop", "status", "metrics", "closing-ack", "counts-ack"]);
 
 function tagOf(value: unknown): unknown {
   return typeof value === "object" && value !== null ? (value as { tsgi?: unknown }).tsgi : undefined;

@@ -64,10 +64,12 @@ async function main(config: WorkerConfig): Promise<void> {
     send({ tsgi: "closing" });
   });
 
+  let ackCounts: (() => void) | undefined;
   const finalCounts = (): Promise<void> => new Promise((resolve) => {
-    if (ownMetrics === undefined || !process.connected || process.send === undefined) return resolve();
+    if (ownMetrics === undefined || !process.connected) return resolve();
     const timer = setTimeout(resolve, 1000);
-    process.send({ tsgi: "counts", snapshot: ownMetrics() } satisfies WorkerMessage, undefined, {}, () => { clearTimeout(timer); resolve(); });
+    ackCounts = () => { clearTimeout(timer); resolve(); };
+    send({ tsgi: "counts", snapshot: ownMetrics() });
   });
 
   const stop = (graceMs: number): Promise<void> => {
@@ -103,6 +105,7 @@ async function main(config: WorkerConfig): Promise<void> {
       case "status": statusWaiters.get(event.requestId)?.(event.status); statusWaiters.delete(event.requestId); return;
       case "metrics": metricsWaiters.get(event.requestId)?.(event.snapshot); metricsWaiters.delete(event.requestId); return;
       case "closing-ack": ackClosing?.(); return;
+      case "counts-ack": ackCounts?.(); return;
       case "quit": exit(0); return;
       case "master-gone": log.write(`${label}: the master is gone; exiting`); void stop(1000); return;
     }
