@@ -141,6 +141,9 @@ interface Place { file: string; line: number; column: number; text?: string }
 
 const ESBUILD_ERROR = /^(.+?):(\d+):(\d+): ERROR: (.+)$/m;
 
+/** What Node says when ES module syntax runs as CommonJS (a `"type": "commonjs"` package, a `.cjs` file). */
+const ESM_SYNTAX_IN_COMMONJS = /^(?:Unexpected token 'export'|Cannot use import statement outside a module|Cannot use 'import\.meta' outside a module)/;
+
 function frameOf(place: Place, cwd: string): string {
   let frame = "";
   try {
@@ -180,9 +183,16 @@ async function describeImportFailure(error: unknown, module: string, url: string
     return `cannot load ${module}: a syntax error at ${frameOf(place, cwd)}`;
   }
   const cycle = /require\(\) ES Module .* in a cycle/.test(error.message) || (error as NodeJS.ErrnoException).code === "ERR_REQUIRE_CYCLE_MODULE";
+  const esmAsCommonJs = error.name === "SyntaxError" && ESM_SYNTAX_IN_COMMONJS.test(error.message);
   if (cycle || (error.name === "SyntaxError" && !/:\d+:\d+/.test(error.message))) {
     const place = await locateSyntaxError(fileURLToPath(url));
     if (place !== undefined) return `cannot load ${module}: a syntax error at ${frameOf(place, cwd)}`;
+  }
+  if (esmAsCommonJs) {
+    const esm = /\.[cm]?ts$/.test(module) ? ".mts" : ".mjs";
+    const why = /\.c[jt]s$/.test(module) ? "a .cjs or .cts file is always CommonJS" : "as its package.json says";
+    const fix = /\.c[jt]s$/.test(module) ? `rename it to ${esm}` : `add "type": "module" to package.json, or rename it to ${esm}`;
+    return `cannot load ${module}: it is an ES module (${error.message}) but Node loaded it as CommonJS (${why}); ${fix}`;
   }
   if (cycle) {
     const esm = /\.[cm]?ts$/.test(module) ? ".mts" : ".mjs";

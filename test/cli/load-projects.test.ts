@@ -62,11 +62,17 @@ async function serveIn(name: string, args: string[], get?: string): Promise<{ co
 
 beforeAll(() => {
   makeProject("esm", { name: "esm-app", type: "module" }, { "hello.ts": HELLO, "hello.cts": HELLO });
-  makeProject("cjs", { name: "cjs-app", type: "commonjs" }, { "hello.ts": HELLO, "hello.mts": HELLO });
+  makeProject("cjs", { name: "cjs-app", type: "commonjs" }, {
+    "hello.ts": HELLO,
+    "hello.mts": HELLO,
+    "esm.js": 'export default () => ({ status: 200, headers: [], body: "" });\n',
+    "esm-import.cjs": 'import { z } from "zod";\nmodule.exports = () => ({ status: 200, headers: [], body: "" });\n',
+  });
   makeProject("untyped", { name: "untyped-app", version: "1.0.0" }, {
     "hello.ts": HELLO,
     "broken.ts": "const x: number = ;\nexport default x;\n",
     "broken-compiled.js": "export const a = 1;\nconst b = ;\nexport default a;\n",
+    "unterminated.js": 'export const a = 1;\nconst b = "no end;\nexport default a;\n',
     "throws.ts": 'import "./helper.ts";\nexport default () => ({ status: 200, headers: [], body: "" });\n',
     "helper.ts": "export const y = 1;\nthrow new Error(\"no DATABASE_URL\");\n",
     "object-headers.ts": 'export default () => ({ status: 200, headers: { "content-type": "text/plain" }, body: "x" });\n',
@@ -97,6 +103,20 @@ describe("load errors", () => {
     expect(code).toBe(1);
     expect(stderr).toContain("a syntax error at broken-compiled.js:2:11");
     expect(stderr).toContain("> 2 | const b = ;");
+  }, 30_000);
+
+  it("an invalid token in compiled JavaScript (Node: \"Invalid or unexpected token\") shows where it is", async () => {
+    const { code, stderr } = await serveIn("untyped", ["unterminated.js"]);
+    expect(code).toBe(1);
+    expect(stderr).toContain("tsgi: cannot load unterminated.js: a syntax error at unterminated.js:2:19: Unterminated string literal\n  1 | export const a = 1;\n> 2 | const b = \"no end;\n    |                   ^");
+  }, 30_000);
+
+  it("ES module syntax in a CommonJS project names the cause and the one-line fix", async () => {
+    const js = await serveIn("cjs", ["esm.js"]);
+    expect(js.code).toBe(1);
+    expect(js.stderr).toContain(`tsgi: cannot load esm.js: it is an ES module (Unexpected token 'export') but Node loaded it as CommonJS (as its package.json says); add "type": "module" to package.json, or rename it to .mjs`);
+    const cjs = await serveIn("cjs", ["esm-import.cjs"]);
+    expect(cjs.stderr).toContain("tsgi: cannot load esm-import.cjs: it is an ES module (Cannot use import statement outside a module) but Node loaded it as CommonJS (a .cjs or .cts file is always CommonJS); rename it to .mjs");
   }, 30_000);
 
   it("an import-time throw names where it threw, and shows its stack with --development", async () => {
