@@ -195,7 +195,7 @@ function machineSection(meta) {
   return [
     `- **When**: ${meta.date}${meta.commit ? `, commit \`${meta.commit}\`` : ""}; the whole run took ${Math.floor(meta.elapsedSec / 60)} min ${meta.elapsedSec % 60} s.`,
     `- **Machine**: ${meta.cpu}, ${meta.cores} cores; Node ${meta.node}. CPU placement: ${meta.pinning}.`,
-    `- **Load**: wrk, ${s.connections} keep-alive connections, ${s.warmup} s warm-up per row, then ${s.rounds} rounds of ${s.seconds} s per row, the rows of a table alternating (order rotated every round). All traffic on 127.0.0.1.`,
+    `- **Load**: wrk, ${s.connections} keep-alive connections, ${s.warmup} s warm-up per row, then ${s.rounds} rounds of ${s.seconds} s per row, the rows of a table alternating (forward, then backward, rotated every second round; each tsgi row next to the peers it is compared with). All traffic on 127.0.0.1.`,
     ...(tools === "" ? [] : [`- **Tools**: ${tools}.`]),
     ...(peers === "" ? [] : [`- **Peers**: ${peers}.`]),
   ].join("\n");
@@ -228,7 +228,7 @@ export function markdown(report) {
     "",
     "One run of `npm run bench`: every row below was measured in the same run on the same machine, so compare",
     "rows with each other, not with numbers from another machine. The rows of a table take turns: each row runs",
-    "for one round, then the next, in an order rotated every round, several rounds each. **Every number is the",
+    "for one round, then the next, forward then backward and rotated, several rounds each. **Every number is the",
     "median of the rounds**; beside it is the lowest and highest round (the whiskers in the charts). A ratio is",
     "taken round by round (a row against its baseline in the same round, which ran next to it in time) and shown",
     "as the median with the lowest and highest round's ratio. **CPU µs/req** is the CPU time (user + system) the",

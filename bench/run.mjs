@@ -5,7 +5,7 @@
 //                      [--warmup N] [--connections N] [--workers N] [--overload-connections N]
 //                      [--overload-timeout N] [--out FILE] [--no-report] [--plan]
 //
-// Defaults: 6 rounds of 3 s per row, 2 s warm-up, 50 connections, pool groups up to the cores, 1000
+// Defaults: 10 rounds of 2 s per row, 2 s warm-up, 50 connections, pool groups up to the cores, 1000
 // connections past saturation; --quick: 2 rounds of 1 s, 1 s warm-up.
 // Families: http, nginx, cgi, pool, router. Groups (a family's tables): http-hello, http-param,
 // http-routes100, nginx-hello, cgi-direct, cgi-lighttpd, pool-scale, pool-overload, router.
@@ -62,8 +62,8 @@ if (flags.help) {
 }
 
 const settings = {
-  rounds: Number(flags.rounds ?? (flags.quick ? 2 : 6)),
-  seconds: Number(flags.seconds ?? (flags.quick ? 1 : 3)),
+  rounds: Number(flags.rounds ?? (flags.quick ? 2 : 10)),
+  seconds: Number(flags.seconds ?? (flags.quick ? 1 : 2)),
   warmup: Number(flags.warmup ?? (flags.quick ? 1 : 2)),
   connections: Number(flags.connections ?? 50),
   workers: Number(flags.workers ?? availableParallelism()),

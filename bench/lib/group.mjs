@@ -1,7 +1,9 @@
 // Runs one result group: set up every available row, warm each up, then take `rounds` samples of each
-// row in alternation (A B C, B C A, C A B, ...: the order rotates every round so no row always runs
-// first or right after the same neighbour). A burst of load from elsewhere on the machine then hits
-// every row alike, and round i of a row pairs with round i of its baseline for a ratio per round.
+// row in alternation (A B C, C B A, B C A, A C B, ...: forward then backward, rotated every second round, so
+// no row always runs first and a row and its neighbour take turns going first). A group's `runOrder` puts
+// each row next to the baseline it is compared with, so the two rounds of a pair run seconds apart. A
+// burst of load from elsewhere on the machine then hits both alike, and round i of a row pairs with round
+// i of its baseline for a ratio per round.
 // The machine's load and other processes' CPU are recorded before the group and during every round.
 import { idleReading, load1 } from "./noise.mjs";
 import { summarize } from "./stats.mjs";
@@ -11,11 +13,19 @@ export function groupSteps(group, rounds) {
   return group.rows.length * (2 + Math.min(rounds, group.rounds ?? rounds));
 }
 
-/** The order of the rows in round `round` (0-based): rotated by one place per round. */
+/** The order of the rows in round `round` (0-based): forward on even rounds, backward on odd ones, rotated one place every two rounds. */
 export function roundOrder(items, round) {
   if (items.length === 0) return [];
-  const shift = round % items.length;
-  return [...items.slice(shift), ...items.slice(0, shift)];
+  const shift = Math.floor(round / 2) % items.length;
+  const rotated = [...items.slice(shift), ...items.slice(0, shift)];
+  return round % 2 === 1 ? rotated.reverse() : rotated;
+}
+
+/** The live rows in the group's `runOrder` (ids; rows it does not name keep their place after those it does). */
+function inRunOrder(live, runOrder) {
+  if (runOrder === undefined) return live;
+  const rank = (entry) => { const at = runOrder.indexOf(entry.row.id); return at === -1 ? runOrder.length : at; };
+  return [...live].sort((a, b) => rank(a) - rank(b));
 }
 
 function failure(error) {
@@ -93,7 +103,7 @@ export async function runGroup(group, { rounds: runRounds, bar, watch = true }) 
       bar.done(`${entry.row.label}: warm`);
     }
     for (let round = 0; round < rounds; round++) {
-      for (const entry of roundOrder(live, round)) {
+      for (const entry of roundOrder(inRunOrder(live, group.runOrder), round)) {
         bar.start(`${group.title} (round ${round + 1}/${rounds}): ${entry.row.label}`);
         if (entry.error !== undefined) { bar.done(`${entry.row.label}: failed`); continue; }
         try {

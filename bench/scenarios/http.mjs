@@ -17,6 +17,9 @@ export const PEERS_OF = {
   routes100: ["tsgi-bare", "tsgi-framework", "node-http", "fastify", "hono"],
 };
 
+/** The order rows take turns in: each tsgi row right next to the peers it is compared with. */
+const RUN_ORDER = ["node-http", "tsgi-bare", "fastify", "tsgi-framework", "hono", "koa", "express"];
+
 const TITLES = {
   hello: "HTTP hello-world",
   param: "HTTP param route (/users/:id)",
@@ -52,7 +55,7 @@ export async function groups(settings) {
         settings,
       }));
     }
-    result.push({ id: `http-${app}`, family: "http", title: TITLES[app], note: NOTES[app], unit: "req/s", higherIsBetter: true, baseline: "node-http", charts: app === "hello" ? ["cpuUs"] : [], rows });
+    result.push({ id: `http-${app}`, family: "http", title: TITLES[app], note: NOTES[app], unit: "req/s", higherIsBetter: true, baseline: "node-http", charts: app === "hello" ? ["cpuUs"] : [], runOrder: RUN_ORDER, rows });
   }
   return result;
 }

@@ -72,6 +72,9 @@ export async function groups(settings) {
     higherIsBetter: true,
     baseline: "node-http",
     charts: ["cpuUs"],
+    // Each tsgi row runs right next to what it is compared with: FastCGI beside php-fpm and node:http with
+    // keepalive, SCGI beside node:http without.
+    runOrder: ["php-fpm", "tsgi-fastcgi", "node-http", "tsgi-http", "node-http-close", "tsgi-scgi"],
     rows: [...ROWS.map((row) => appRow(row, settings)), phpRow(settings)],
   }];
 }

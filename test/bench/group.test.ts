@@ -27,16 +27,24 @@ function fakeRow(id: string, log: string[], values: number[], options: { failAt?
 }
 
 describe("bench group runner", () => {
-  it("rotates the order every round: A B C, B C A, C A B", () => {
-    expect([0, 1, 2, 3].map((round) => roundOrder(["A", "B", "C"], round).join(""))).toEqual(["ABC", "BCA", "CAB", "ABC"]);
+  it("goes forward then backward, rotating every second round: A B C, C B A, B C A, A C B", () => {
+    expect([0, 1, 2, 3, 4, 5].map((round) => roundOrder(["A", "B", "C"], round).join(""))).toEqual(["ABC", "CBA", "BCA", "ACB", "CAB", "BAC"]);
     expect(roundOrder([], 3)).toEqual([]);
+  });
+
+  it("runs the rows in the group's runOrder, so a row and its baseline run next to each other", async () => {
+    const log: string[] = [];
+    const group = { title: "t", unit: "req/s", runOrder: ["c", "a"], rows: [fakeRow("a", log, [1, 2]), fakeRow("b", log, [1, 2]), fakeRow("c", log, [1, 2])] };
+    const { rows } = await runGroup(group, { rounds: 2, bar, watch: false });
+    expect(log.join("")).toBe("cab" + "bac");
+    expect(rows.map((row) => row.id)).toEqual(["a", "b", "c"]);
   });
 
   it("alternates the rows, keeps every round in its slot and takes the median", async () => {
     const log: string[] = [];
     const group = { title: "t", unit: "req/s", rows: [fakeRow("a", log, [10, 30, 20, 40, 50]), fakeRow("b", log, [1, 2, 3, 4, 5]), fakeRow("c", log, [], { unavailable: "not built" })] };
     const { rows, noise } = await runGroup(group, { rounds: 5, bar, watch: false });
-    expect(log.join("")).toBe("ab" + "ba" + "ab" + "ba" + "ab");
+    expect(log.join("")).toBe("ab" + "ba" + "ba" + "ab" + "ab");
     const [a, b, c] = rows;
     expect(a).toMatchObject({ id: "a", status: "ok", value: 30, samples: [10, 30, 20, 40, 50], cpuUs: 3, rss: { idleKb: 100, loadKb: 250 }, latency: { p99: 2, max: 50 } });
     expect(b).toMatchObject({ id: "b", status: "ok", value: 3, samples: [1, 2, 3, 4, 5] });
