@@ -57,9 +57,9 @@ export interface Reply {
 }
 
 /** One request on its own connection (so the pool's round robin spreads them over the workers). */
-export function send(port: number, path: string, method = "GET"): Promise<Reply> {
+export function send(port: number, path: string, method = "GET", localAddress?: string): Promise<Reply> {
   return new Promise((done, fail) => {
-    const req = request({ host: "127.0.0.1", port, path, method, agent: false }, (res) => {
+    const req = request({ host: "127.0.0.1", port, path, method, agent: false, ...(localAddress === undefined ? {} : { localAddress }) }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => { body += chunk; });
@@ -75,10 +75,20 @@ export function send(port: number, path: string, method = "GET"): Promise<Reply>
 /** The families of a metrics page by name, parsed by parse-prometheus-text-format. */
 export type Page = Record<string, ReturnType<typeof parsePrometheusTextFormat>[number]>;
 
-export async function scrape(port: number, path = "/metrics"): Promise<Page> {
-  const reply = await send(port, path);
+export async function scrape(port: number, path = "/metrics", localAddress?: string): Promise<Page> {
+  const reply = await send(port, path, "GET", localAddress);
   if (reply.status !== 200) throw new Error(`scrape of ${path}: ${reply.status} ${reply.body}`);
   return Object.fromEntries(parsePrometheusTextFormat(reply.body).map((family) => [family.name, family]));
+}
+
+/** Scrapes until `done(page)` (other pool workers' counts arrive with their heartbeat, once a second), at most 10 s. */
+export async function scrapeUntil(port: number, done: (page: Page) => boolean, localAddress?: string): Promise<Page> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const page = await scrape(port, "/metrics", localAddress);
+    if (done(page) || Date.now() > deadline) return page;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** `tsgi_requests_total` as { "GET 2xx": n, ... }. */

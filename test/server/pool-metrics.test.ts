@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { queryControl } from "../../src/server/pool/control.js";
 import { freePort, tempDir } from "../support/daemon.js";
-import { APP, gauge, HAVE_DIST, requests, restarts, scrape, send, sum, tsgi, type Page, type Served } from "../metrics/support.js";
+import { APP, gauge, HAVE_DIST, requests, restarts, scrape, scrapeUntil, send, sum, tsgi, type Served } from "../metrics/support.js";
 
 let pool: Served | undefined;
 const dir = tempDir("tsgi-pool-metrics-");
@@ -22,16 +22,6 @@ async function startPool(): Promise<number> {
     "--control-socket", control(port)]);
   await pool.waitFor(/tsgi pool: serving/, 30_000);
   return port;
-}
-
-/** Scrapes until `done(page)` (other workers' counts arrive with their heartbeat, once a second), at most 10 s. */
-async function scrapeUntil(port: number, done: (page: Page) => boolean): Promise<Page> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const page = await scrape(port);
-    if (done(page) || Date.now() > deadline) return page;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe.runIf(HAVE_DIST)("tsgi serve --workers 2 --metrics-path (node dist/cli.js)", () => {
