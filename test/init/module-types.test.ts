@@ -4,7 +4,7 @@
 // `npm test`, `npm run dev` and `npm start` answering a page, and `npm run bundle` whose file runs as a CGI script.
 // Needs dist/ (npm run build). Skips only when npm cannot install and CI is unset.
 import { execFile, spawn } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,11 +21,15 @@ function npm(args: string[], cwd: string, timeout = 240_000): Promise<{ stdout: 
   return exec("npm", [...args], { cwd, env: USER_ENV, timeout, maxBuffer: 16 * 1024 * 1024 });
 }
 
+/** The README's first example, as a user copies it into hello.ts. */
+const README_HELLO = /```ts\n(\/\/ hello\.ts[^]*?)```/.exec(readFileSync(new URL("../../README.md", import.meta.url), "utf8"))?.[1] ?? "missing: README.md has no hello.ts example";
+
 const INSTALL = ["install", "--prefer-offline", "--no-audit", "--no-fund"];
 
-/** Runs an npm script that serves (`npm run dev -- --bind 127.0.0.1:0`), GETs `path` from it, stops its process group. */
-async function servePage(cwd: string, script: string[], path: string): Promise<{ body: string; output: string; stopped: boolean }> {
-  const child = spawn("npm", [...script, "--", "--bind", "127.0.0.1:0"], { cwd, env: USER_ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+/** Runs a command that serves (`npm run dev -- --bind 127.0.0.1:0`), GETs `path` from it, stops its process group. */
+async function servePage(cwd: string, command: string[], path: string): Promise<{ body: string; output: string; stopped: boolean }> {
+  const [program, ...args] = command as [string, ...string[]];
+  const child = spawn(program, [...args, "--bind", "127.0.0.1:0"], { cwd, env: USER_ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -96,6 +100,7 @@ describe.each<Kind>(["esm", "commonjs", "untyped"])("tsgi init in a user's %s pr
   let setupError = "";
   let installFailed = false;
   let initOutput = "";
+  let withoutTsx: { code?: number; stderr?: string } = {};
 
   beforeAll(async () => {
     project = join(packDir, `user-${kind}`);
@@ -114,6 +119,11 @@ describe.each<Kind>(["esm", "commonjs", "untyped"])("tsgi init in a user's %s pr
       }
     };
     await step(true, () => npm([...INSTALL, tarball], project));
+    writeFileSync(join(project, "hello.ts"), README_HELLO);
+    if (setupError === "") {
+      withoutTsx = await exec("npx", ["--no-install", "tsgi", "serve", "hello.ts", "--bind", "127.0.0.1:0"], { cwd: project, env: USER_ENV, timeout: 30_000 })
+        .then(() => ({ code: 0 }), (error: { code?: number; stderr?: string }) => error);
+    }
     await step(false, async () => (initOutput = (await exec("npx", ["--no-install", "tsgi", "init"], { cwd: project, env: USER_ENV, timeout: 60_000 })).stdout));
     await step(true, () => npm(INSTALL, project));
   }, 600_000);
@@ -139,6 +149,15 @@ describe.each<Kind>(["esm", "commonjs", "untyped"])("tsgi init in a user's %s pr
     expect(initOutput).toMatch(/\nnext: npm install && npm run dev\n$/);
   });
 
+  it("the README's hello.ts: without tsx, the error names the fix; with it (after init), it serves", async (ctx) => {
+    installed(ctx);
+    expect(withoutTsx.code).toBe(1);
+    expect(withoutTsx.stderr).toContain("tsgi: install tsx to load .ts, or build to .js (npm i -D tsx; production should run compiled JavaScript)");
+    const { body, output, stopped } = await servePage(project, ["npx", "--no-install", "tsgi", "serve", "hello.ts"], "/from-readme");
+    expect(body, output).toBe("200 Hello from /from-readme\n");
+    expect(stopped, output).toBe(true);
+  }, 60_000);
+
   it("its test script passes", async (ctx) => {
     installed(ctx);
     const { stdout } = await npm(["test"], project, 120_000);
@@ -147,14 +166,14 @@ describe.each<Kind>(["esm", "commonjs", "untyped"])("tsgi init in a user's %s pr
 
   it("its dev server (tsx, decorators) answers a page", async (ctx) => {
     installed(ctx);
-    const { body, output, stopped } = await servePage(project, ["run", "dev"], `/hello?name=${kind}`);
+    const { body, output, stopped } = await servePage(project, ["npm", "run", "dev", "--"], `/hello?name=${kind}`);
     expect(body, output).toBe(`200 <p>Hello, ${kind}!</p>`);
     expect(stopped, output).toBe(true);
   }, 120_000);
 
   it("its start script compiles with tsc and serves dist/app.js", async (ctx) => {
     installed(ctx);
-    const { body, output, stopped } = await servePage(project, ["start"], `/hello?name=tsc-${kind}`);
+    const { body, output, stopped } = await servePage(project, ["npm", "start", "--"], `/hello?name=tsc-${kind}`);
     expect(body, output).toBe(`200 <p>Hello, tsc-${kind}!</p>`);
     expect(output).toContain("serving dist/app.js:default");
     expect(stopped, output).toBe(true);
