@@ -52,6 +52,19 @@ describe("npm pack", () => {
     expect(existsSync(join(pkg.packageDir, "dist/examples"))).toBe(false);
   });
 
+  it("the README's Install section answers `npx tsgi` 404ing: not on the registry, and the tarball and git commands (named as npm pack names it)", () => {
+    const readme = readFileSync(join(pkg.packageDir, "README.md"), "utf8");
+    const install = /^## Install\n([^]*?)^## /m.exec(readme)?.[1] ?? "";
+    const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    expect(install).toContain("tsgi is not on the npm registry yet");
+    expect(install).toContain(`npm install ../tsgi/tsgi-${version}.tgz`);
+    expect(readdirSync(pkg.dir)).toContain(`tsgi-${version}.tgz`);
+    expect(install).toMatch(/npm install "git\+\$TSGI_REPO_URL"/);
+    expect(install).toContain("npm install -D tsx");
+    expect(install).toContain("npx tsgi init");
+    expect(install).toContain("docs/install.md");
+  });
+
   it("every exports target exists in the tarball", () => {
     const exports = (JSON.parse(readFileSync(join(pkg.packageDir, "package.json"), "utf8")) as { exports: Exports }).exports;
     const missing: string[] = [];
