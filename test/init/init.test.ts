@@ -118,6 +118,15 @@ describe("initProject", () => {
     expect(existsSync(join(dir, "tsconfig.json"))).toBe(false);
   });
 
+  it("refuses a package.json whose scripts are not an object instead of replacing them", async () => {
+    const dir = join(scratch, "bad-scripts");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "package.json"), '{"name":"x","scripts":"make"}');
+    await expect(initProject(dir)).rejects.toThrow(`cannot init ${dir}: "scripts" in its package.json is "make", not an object of names; nothing was written. Make it an object (e.g. "scripts": {}) and run tsgi init again`);
+    expect(readFileSync(join(dir, "package.json"), "utf8")).toBe('{"name":"x","scripts":"make"}');
+    expect(existsSync(join(dir, "src"))).toBe(false);
+  });
+
   it("accepts a directory holding only .git", async () => {
     const dir = join(scratch, "with-git");
     mkdirSync(join(dir, ".git"), { recursive: true });

@@ -119,6 +119,12 @@ function parseManifest(root: string, text: string): Record<string, unknown> {
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new InitError(`cannot init ${root}: its package.json is not a JSON object; nothing was written. Fix package.json (npm init -y writes a valid one) and run tsgi init again`);
   }
+  for (const field of ["scripts", "dependencies", "devDependencies", "peerDependencies", "optionalDependencies"]) {
+    const value = (parsed as Record<string, unknown>)[field];
+    if (value !== undefined && (typeof value !== "object" || value === null || Array.isArray(value))) {
+      throw new InitError(`cannot init ${root}: "${field}" in its package.json is ${Array.isArray(value) ? "an array" : JSON.stringify(value)}, not an object of names; nothing was written. Make it an object (e.g. "${field}": {}) and run tsgi init again`);
+    }
+  }
   return parsed as Record<string, unknown>;
 }
 
