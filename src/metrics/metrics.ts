@@ -55,29 +55,36 @@ export function metrics(options: MetricsOptions = {}): Middleware {
   const collect = options.collect ?? (() => registry.snapshot());
   const now = options.now ?? (() => performance.now());
 
-  return (app: App): App => async (env: Env): Promise<Reply> => {
+  return (app: App): App => (env: Env): Reply | Promise<Reply> => {
     if (env.PATH_INFO === path) return scrape(env, collect, prefix);
+    const method = env.REQUEST_METHOD;
     const started = now();
     registry.started();
-    let finished = false;
-    const finish = (status: number) => {
-      if (finished) return;
-      finished = true;
-      registry.finished(env.REQUEST_METHOD, status, Math.max(0, now() - started) / 1000);
+    const finish = (status: number): void => registry.finished(method, status, Math.max(0, now() - started) / 1000);
+    const counted = (reply: Reply): Reply => {
+      if (!isStreamBody(reply.body)) {
+        finish(reply.status);
+        return reply;
+      }
+      return { ...reply, body: watched(reply.body, () => finish(reply.status)) };
     };
-    let reply: Reply;
-    try {
-      reply = await app(env);
-    } catch (error) {
+    const failed = (error: unknown): never => {
       finish(500);
       throw error;
+    };
+    let result: Reply | Promise<Reply>;
+    try {
+      result = app(env);
+    } catch (error) {
+      return failed(error);
     }
-    if (!isStreamBody(reply.body)) {
-      finish(reply.status);
-      return reply;
-    }
-    return { ...reply, body: watched(reply.body, () => finish(reply.status)) };
+    // A synchronous reply is counted synchronously: no promise, no microtask.
+    return isThenable(result) ? Promise.resolve(result).then(counted, failed) : counted(result);
   };
+}
+
+function isThenable(value: unknown): value is PromiseLike<Reply> {
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 }
 
 async function scrape(env: Env, collect: () => MetricsSnapshot | Promise<MetricsSnapshot>, prefix: string): Promise<Reply> {

@@ -2,7 +2,11 @@
 export const DEFAULT_BUCKETS: readonly number[] = Object.freeze([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
 
 /** Methods counted by name; any other method is counted as `OTHER`, so clients cannot mint label values. */
-const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"]);
+const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT", "OTHER"] as const;
+const METHOD_INDEX = new Map<string, number>(METHODS.map((method, i) => [method, i]));
+const OTHER = METHODS.length - 1;
+/** Status classes 1xx..5xx; anything outside 100-599 counts as 5xx. */
+const CLASSES = ["1xx", "2xx", "3xx", "4xx", "5xx"] as const;
 
 /** A plain, JSON-safe copy of every count: what a worker sends its master and {@link renderMetrics} prints. */
 export interface MetricsSnapshot {
@@ -45,8 +49,10 @@ export interface PoolMetricsHooks {
  */
 export class MetricsRegistry implements PoolMetricsHooks {
   readonly buckets: readonly number[];
-  #requests = new Map<string, number>();
+  /** Finished requests by method (row) and status class (column), flat: the hot path only increments. */
+  #requests = new Array<number>(METHODS.length * CLASSES.length).fill(0);
   #inFlight = 0;
+  /** Durations per bucket, not cumulative (the last slot is above every bound); summed up in snapshot(). */
   #bucketCounts: number[];
   #durationCount = 0;
   #durationSum = 0;
@@ -60,7 +66,7 @@ export class MetricsRegistry implements PoolMetricsHooks {
       throw new TypeError(`metrics: buckets must be finite numbers in increasing order (got [${buckets.join(", ")}]); e.g. buckets: [0.01, 0.1, 1]`);
     }
     this.buckets = Object.freeze(buckets);
-    this.#bucketCounts = buckets.map(() => 0);
+    this.#bucketCounts = new Array<number>(buckets.length + 1).fill(0);
   }
 
   /** A request started. */
@@ -70,12 +76,16 @@ export class MetricsRegistry implements PoolMetricsHooks {
 
   /** A request finished (its body was sent or failed) with `status` after `seconds`. */
   finished(method: string, status: number, seconds: number): void {
-    this.#inFlight = Math.max(0, this.#inFlight - 1);
-    const key = `${METHODS.has(method) ? method : "OTHER"} ${statusClass(status)}`;
-    this.#requests.set(key, (this.#requests.get(key) ?? 0) + 1);
+    if (this.#inFlight > 0) this.#inFlight--;
+    const row = METHOD_INDEX.get(method) ?? OTHER;
+    const column = Number.isInteger(status) && status >= 100 && status <= 599 ? Math.floor(status / 100) - 1 : 4;
+    this.#requests[row * CLASSES.length + column]!++;
     this.#durationCount++;
     this.#durationSum += seconds;
-    for (let i = 0; i < this.buckets.length; i++) if (seconds <= (this.buckets[i] as number)) this.#bucketCounts[i]!++;
+    const bounds = this.buckets;
+    let i = 0;
+    while (i < bounds.length && seconds > (bounds[i] as number)) i++;
+    this.#bucketCounts[i]!++;
   }
 
   workerRestarted(reason: string): void {
@@ -93,11 +103,17 @@ export class MetricsRegistry implements PoolMetricsHooks {
 
   /** Every count as plain data, e.g. to send from a worker to its master. */
   snapshot(): MetricsSnapshot {
+    const requests: Record<string, number> = {};
+    this.#requests.forEach((count, i) => {
+      if (count > 0) requests[`${METHODS[Math.floor(i / CLASSES.length)]} ${CLASSES[i % CLASSES.length]}`] = count;
+    });
+    let cumulative = 0;
+    const bucketCounts = this.buckets.map((_, i) => (cumulative += this.#bucketCounts[i] as number));
     return {
-      requests: Object.fromEntries(this.#requests),
+      requests,
       inFlight: this.#inFlight,
       buckets: [...this.buckets],
-      bucketCounts: [...this.#bucketCounts],
+      bucketCounts,
       durationCount: this.#durationCount,
       durationSum: this.#durationSum,
       workerRestarts: Object.fromEntries(this.#restarts),
@@ -105,10 +121,6 @@ export class MetricsRegistry implements PoolMetricsHooks {
       ...(this.#workers === undefined ? {} : { workers: this.#workers }),
     };
   }
-}
-
-function statusClass(status: number): string {
-  return Number.isInteger(status) && status >= 100 && status <= 599 ? `${Math.floor(status / 100)}xx` : "5xx";
 }
 
 /**
