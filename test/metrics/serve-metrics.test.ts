@@ -5,7 +5,7 @@ import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { listenBacklog } from "../../src/server/pool/worker-metrics.js";
 import { freePort } from "../support/daemon.js";
-import { APP, HAVE_DIST, requests, scrape, send, tsgi, type Served } from "./support.js";
+import { APP, CLI, HAVE_DIST, requests, scrape, send, tsgi, type Served } from "./support.js";
 
 const running: Served[] = [];
 afterEach(async () => {
@@ -49,6 +49,18 @@ describe.runIf(HAVE_DIST)("tsgi serve --metrics-path (one process, node dist/cli
     const port = await serve([]);
     expect(await send(port, "/metrics")).toMatchObject({ status: 200, body: "hello\n" });
   }, 30_000);
+
+  it("under CGI answers the path from the one process (whose counts are its own: none)", async () => {
+    const cgi = spawn(process.execPath, [CLI, "serve", APP, "--metrics-path", "/metrics"], {
+      env: { PATH: process.env.PATH ?? "", GATEWAY_INTERFACE: "CGI/1.1", REQUEST_METHOD: "GET", PATH_INFO: "/metrics", QUERY_STRING: "", SERVER_PROTOCOL: "HTTP/1.1", SERVER_NAME: "localhost", SERVER_PORT: "80" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    cgi.stdout.on("data", (chunk: Buffer) => { out += chunk.toString(); });
+    expect(await new Promise((done) => cgi.once("exit", done))).toBe(0);
+    expect(out).toMatch(/^Status: 200 OK\r?\ncontent-type: text\/plain; version=0\.0\.4; charset=utf-8\r?\n/);
+    expect(out).toMatch(/^tsgi_request_duration_seconds_count 0$/m);
+  }, 20_000);
 
   it("refuses a path without a leading / with exit 2 and the fix, before loading the app", async () => {
     const bad = tsgi(["serve", APP, "--metrics-path", "metrics"]);
