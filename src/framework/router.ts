@@ -69,6 +69,18 @@ class Node<T> {
 interface MethodTree<T> {
   root: Node<T>;
   statics: Map<string, Leaf<T>>;
+  /** `staticLengths[n]` is true when a fully static path of length n exists: other paths skip hashing. */
+  staticLengths: boolean[];
+  /** Whether the trie below `root` holds any route (a table of static paths only never walks). */
+  dynamic: boolean;
+}
+
+/**
+ * The same name as an internalized string (the form V8 keeps property keys in), so building a params
+ * object stores by pointer instead of looking the name up in the string table on every request.
+ */
+function propertyKey(name: string): string {
+  return Object.keys({ [name]: 0 })[0] as string;
 }
 
 function conflict(method: string, pattern: string, existing: string): Error {
@@ -98,7 +110,7 @@ export class TrieRouter<T> implements Router<T> {
       throw new TypeError(`route ${method} ${pattern}: ${(error as Error).message}`, { cause: error });
     }
     let tree = this.#trees.get(method);
-    if (tree === undefined) this.#trees.set(method, (tree = { root: new Node(), statics: new Map() }));
+    if (tree === undefined) this.#trees.set(method, (tree = { root: new Node(), statics: new Map(), staticLengths: [], dynamic: false }));
     for (const variant of variants) this.#insert(tree, method, pattern, variant, value);
   }
 
@@ -109,8 +121,11 @@ export class TrieRouter<T> implements Router<T> {
       const existing = tree.statics.get(path);
       if (existing !== undefined) throw conflict(method, pattern, existing.pattern);
       tree.statics.set(path, { value, pattern, names: [] });
+      while (tree.staticLengths.length < path.length) tree.staticLengths.push(false);
+      tree.staticLengths[path.length] = true;
       return;
     }
+    tree.dynamic = true;
     const names: string[] = [];
     let node = tree.root;
     for (const segment of segments) {
@@ -124,10 +139,10 @@ export class TrieRouter<T> implements Router<T> {
         }
         node = next;
       } else if (segment.kind === SegmentKind.Param) {
-        names.push(segment.name);
+        names.push(propertyKey(segment.name));
         node = node.param ??= new Node();
       } else if (segment.kind === SegmentKind.Compound) {
-        names.push(...segment.names);
+        for (const name of segment.names) names.push(propertyKey(name));
         node.compounds ??= [];
         let edge = node.compounds.find((candidate) => candidate.key === segment.key);
         if (edge === undefined) node.compounds.push((edge = { key: segment.key, regexp: segment.regexp, node: new Node() }));
@@ -136,7 +151,7 @@ export class TrieRouter<T> implements Router<T> {
         node.wildcards ??= [];
         const existing = node.wildcards.find((candidate) => candidate.key === segment.key);
         if (existing !== undefined) throw conflict(method, pattern, existing.leaf.pattern);
-        node.wildcards.push({ key: segment.key, regexp: segment.regexp, names: segment.names, wildcards: segment.wildcards, leaf: { value, pattern, names } });
+        node.wildcards.push({ key: segment.key, regexp: segment.regexp, names: segment.names.map(propertyKey), wildcards: segment.wildcards, leaf: { value, pattern, names } });
         return;
       }
     }
@@ -147,9 +162,11 @@ export class TrieRouter<T> implements Router<T> {
   find(method: string, path: string): RouteMatch<T> | null {
     const tree = this.#trees.get(method);
     if (tree === undefined) return null;
-    const leaf = tree.statics.get(path);
-    if (leaf !== undefined) return { value: leaf.value, pattern: leaf.pattern, params: {} };
-    if (path.charCodeAt(0) !== 47) return null;
+    if (tree.staticLengths[path.length] === true) {
+      const leaf = tree.statics.get(path);
+      if (leaf !== undefined) return { value: leaf.value, pattern: leaf.pattern, params: {} };
+    }
+    if (!tree.dynamic || path.charCodeAt(0) !== 47) return null;
     // One scratch state per router: find() is synchronous, so it is never shared by two lookups.
     const state = this.#state;
     state.count = 0;
