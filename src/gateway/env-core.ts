@@ -141,7 +141,23 @@ const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$
  * are not.
  */
 export function isValidHost(host: string): boolean {
-  return HOST.test(host);
+  if (host === lastHost.value) return lastHost.valid;
+  return hostFacts(host).valid;
+}
+
+/**
+ * The last Host value seen, judged and split: a connection's requests (and most clients') repeat one Host,
+ * so the regex and the split run once per new value, not per request. Pure functions of the value only.
+ */
+const lastHost = { value: "", valid: false, name: "", port: "" };
+
+function hostFacts(host: string): typeof lastHost {
+  const [name, port] = splitHost(host);
+  lastHost.valid = HOST.test(host);
+  lastHost.name = name;
+  lastHost.port = port;
+  lastHost.value = host;
+  return lastHost;
 }
 
 /**
@@ -207,9 +223,9 @@ export function finishEnv(env: Env, scriptName: string | undefined): Env {
   if (env.SCRIPT_NAME === "/") env.SCRIPT_NAME = "";
   const host = env.HTTP_HOST;
   if (host !== undefined && host !== "") {
-    const [name, port] = splitHost(host);
-    env.SERVER_NAME = name;
-    if (port !== "") env.SERVER_PORT = port;
+    const facts = host === lastHost.value ? lastHost : hostFacts(host);
+    env.SERVER_NAME = facts.name;
+    if (facts.port !== "") env.SERVER_PORT = facts.port;
   }
   if (env.SERVER_NAME === "" && typeof env.SERVER_ADDR === "string" && env.SERVER_ADDR !== "") env.SERVER_NAME = addressName(env.SERVER_ADDR);
   if (scriptName !== undefined) applyScriptName(env, scriptName);

@@ -186,19 +186,26 @@ export function planReply(reply: Reply, method: string, development = false): Re
  */
 interface CheckedList {
   list: HeaderList | undefined;
+  /** The last plain list seen once; it is snapshotted when it comes again. */
+  seen: HeaderList | undefined;
   snapshot: string[];
   latin1: boolean;
   length: number;
   withLength: HeaderList | undefined;
 }
 
-const last: CheckedList = { list: undefined, snapshot: [], latin1: false, length: -1, withLength: undefined };
+const last: CheckedList = { list: undefined, seen: undefined, snapshot: [], latin1: false, length: -1, withLength: undefined };
 
 function lookup(list: HeaderList): CheckedList | undefined {
   return last.list === list ? last : undefined;
 }
 
-function remember(list: HeaderList, latin1: boolean): CheckedList {
+function remember(list: HeaderList, latin1: boolean): CheckedList | undefined {
+  if (last.seen !== list) {
+    // First sight: most apps build a new list per reply; only a list seen twice is worth a snapshot.
+    last.seen = list;
+    return undefined;
+  }
   const snapshot = last.snapshot;
   snapshot.length = 0;
   for (let i = 0; i < list.length; i++) {

@@ -1,7 +1,7 @@
 // The one env core: Host parsing, SERVER_NAME/PORT, scheme and dropped params, the same for every server.
 import { describe, expect, it } from "vitest";
 import { EMPTY_INPUT, memorySink, requestUrl } from "tsgi";
-import { addressName, copyParams, createEnv, finishEnv, headerFromUtf8, splitHost } from "../../src/gateway/env-core.js";
+import { addressName, copyParams, createEnv, finishEnv, headerFromUtf8, isValidHost, splitHost } from "../../src/gateway/env-core.js";
 import { decodePairs, encodePairs } from "../../src/protocol/fastcgi/pairs.js";
 import { LazyAbort } from "../../src/gateway/lazy-abort.js";
 
@@ -32,6 +32,14 @@ describe("env core", () => {
     expect([noPort.SERVER_NAME, noPort.SERVER_PORT]).toEqual(["a.test", "443"]);
     const noHost = envOf({ SERVER_NAME: "site.test", SERVER_PORT: "443" });
     expect([noHost.SERVER_NAME, noHost.SERVER_PORT]).toEqual(["site.test", "443"]);
+  });
+
+  it("judges and splits each Host value on its own, whatever value came before (the last one is remembered)", () => {
+    const seen = ["a.test:1", "a.test:1", "b b", "[::1]:8", "b b", "a.test:1", "a.test"].map((host) => {
+      const env = envOf({ HTTP_HOST: host });
+      return [isValidHost(host), env.SERVER_NAME, env.SERVER_PORT];
+    });
+    expect(seen).toEqual([[true, "a.test", "1"], [true, "a.test", "1"], [false, "b b", ""], [true, "[::1]", "8"], [false, "b b", ""], [true, "a.test", "1"], [true, "a.test", ""]]);
   });
 
   it("joins a header sent twice (nginx repeats HTTP_COOKIE) and drops empty CONTENT_TYPE/CONTENT_LENGTH", () => {

@@ -28,6 +28,18 @@ describe("header rule", () => {
 });
 
 describe("reply plan", () => {
+  it("checks a header list the app returns again and again, even after it changed in between", () => {
+    const shared: Array<[string, string]> = [["content-type", "text/plain"]];
+    for (let i = 0; i < 3; i++) expect(planReply(ok(shared), "GET").headers).toEqual([["content-type", "text/plain"], ["content-length", "2"]]);
+    shared.push(["location", "/x\u010d\u010aSet-Cookie: s=1"]);
+    const bad = planReply(ok(shared), "GET");
+    expect([bad.status, bad.problem]).toEqual([500, expect.stringMatching(/U\+010D/)]);
+    shared.pop();
+    expect(planReply(ok(shared, "hello"), "GET").headers).toEqual([["content-type", "text/plain"], ["content-length", "5"]]);
+    shared[0] = ["content-type", "text/html\r\nx: 1"];
+    expect(planReply(ok(shared), "GET").status).toBe(500);
+  });
+
   it("adds the content-length of a whole body and keeps the app's headers untouched", () => {
     const headers: Array<[string, string]> = [["content-type", "text/plain"]];
     const plan = planReply(ok(headers, "h\u00e9"), "GET");

@@ -14,6 +14,7 @@ import {
 import { addressName, type EnvBase } from "../../gateway/env-core.js";
 import { BodyQueue } from "../body-queue.js";
 import { DrainWaiters, lingerClose, resetSoon } from "../drain.js";
+import type { ParamEnvBuilder } from "../../gateway/param-env.js";
 import { buildFastCgiEnv } from "./env.js";
 import type { FastCgiSettings } from "./options.js";
 import { FastCgiReplySink, finishWhole } from "./reply.js";
@@ -23,6 +24,8 @@ export interface ConnectionHost {
   readonly app: App;
   readonly settings: FastCgiSettings;
   readonly log: LogSink;
+  /** Makes the envs of the server's requests (shared by its connections). */
+  readonly envs: ParamEnvBuilder;
   /** Counts a new request in; false past the connection's or the server's cap, or while shutting down (answer OVERLOADED). */
   admit(requestId: number): boolean;
   /** The request's PARAMS ended: its PARAMS deadline no longer applies. */
@@ -256,7 +259,7 @@ export class FastCgiConnection implements SessionHandler {
     const host = this.#host;
     const authorizer = request.role === Role.AUTHORIZER;
     if (authorizer) request.body.discard();
-    const env = buildFastCgiEnv(params, this.#envBase, authorizer ? EMPTY_INPUT : new RequestInput(request.body), request.abort, roleName(request.role));
+    const env = buildFastCgiEnv(host.envs, params, this.#envBase, authorizer ? EMPTY_INPUT : new RequestInput(request.body), request.abort, roleName(request.role));
     env["tsgi.errors"] = request.errors;
     if (env.SERVER_NAME === "") env.SERVER_NAME = addressName(this.socket.localAddress ?? "");
     const result = invoke(host.app, env, host.log, host.settings.development);

@@ -4,7 +4,9 @@ import { streamSink } from "../../gateway/log.js";
 import type { RunningServer, StartServer } from "../types.js";
 import { ConnectionAdmission, peerAddress, SocketServer, StartDeadlines } from "../socket-server.js";
 import { FastCgiConnection, type ConnectionHost } from "./connection.js";
+import { fastCgiEnvs } from "./env.js";
 import { fastCgiSettings, type FastCgiServerOptions, type FastCgiSettings } from "./options.js";
+import type { ParamEnvBuilder } from "../../gateway/param-env.js";
 
 /** The port FastCGI listens on when no bind is given (on 127.0.0.1). */
 export const DEFAULT_FASTCGI_PORT = 9000;
@@ -22,6 +24,7 @@ class FastCgiHost implements ConnectionHost {
     readonly app: App,
     readonly settings: FastCgiSettings,
     readonly log: LogSink,
+    readonly envs: ParamEnvBuilder,
     base: SocketServer<FastCgiConnection>,
     deadlines: StartDeadlines,
     expire: (requestId: number) => void,
@@ -68,6 +71,7 @@ export const serveFastCgi: StartServer<FastCgiServerOptions> = async (app: App, 
   const log = options.log ?? streamSink(process.stderr);
   const allowed = settings.webServerAddrs;
   const deadlines = new StartDeadlines(settings.paramsTimeoutMs);
+  const envs = fastCgiEnvs();
   const base: SocketServer<FastCgiConnection> = new SocketServer({ protocol: "FastCGI", scheme: "fastcgi", defaultPort: DEFAULT_FASTCGI_PORT, maxConns: settings.maxConns, allowHalfOpen: true }, (socket) => {
     if (allowed !== null && socket.remoteAddress !== undefined) {
       const peer = peerAddress(socket) ?? "";
@@ -78,7 +82,7 @@ export const serveFastCgi: StartServer<FastCgiServerOptions> = async (app: App, 
       }
     }
     const peer = socket.remoteAddress ?? "unix socket peer";
-    const connection: FastCgiConnection = new FastCgiConnection(socket, new FastCgiHost(app, settings, log, base, deadlines, (requestId) => {
+    const connection: FastCgiConnection = new FastCgiConnection(socket, new FastCgiHost(app, settings, log, envs, base, deadlines, (requestId) => {
       const reason = `request ${requestId} did not finish its PARAMS within paramsTimeoutMs (${settings.paramsTimeoutMs} ms)`;
       log.write(`tsgi fastcgi: ${peer}: ${reason}; closing the connection`);
       connection.destroy(reason);

@@ -38,9 +38,10 @@ function hasBody(env: Env): boolean {
   return env.HTTP_TRANSFER_ENCODING !== undefined;
 }
 
-function refuse(res: ServerResponse, refusal: Refusal, method: string): void {
+function refuse(res: ServerResponse, refusal: Refusal, method: string): boolean {
   res.shouldKeepAlive = false;
   writeWhole(res, planReply({ status: refusal.status, headers: [["content-type", "text/plain; charset=utf-8"]], body: refusal.message + "\n" }, method), refusal.message + "\n");
+  return res.socket !== null;
 }
 
 /**
@@ -103,18 +104,20 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
     res.destroy();
   }
 
-  function respond(env: Env, res: TrackedResponse, reply: Reply): void {
+  /** Writes a reply; true when it went whole to the socket (the request is then over). */
+  function respond(env: Env, res: TrackedResponse, reply: Reply): boolean {
     try {
       const plan = planReply(reply, env.REQUEST_METHOD, development);
       if (plan.stream === null && plan.problem === undefined && plan.discard === undefined) {
         writeWhole(res, plan, plan.whole);
-        return;
+        return res.socket !== null;
       }
       const sending = sendPlan(plan, new HttpReplySink(res), env, log, development);
       if (sending !== undefined) sending.catch((error: unknown) => failed(env, res, error));
     } catch (error) {
       failed(env, res, error);
     }
+    return false;
   }
 
   function handle(req: IncomingMessage, res: TrackedResponse): void {
@@ -122,14 +125,15 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
     Pipeline.of(req.socket, limits, pipelineHost).admit(res);
   }
 
-  function run(req: IncomingMessage, res: TrackedResponse): void {
+  function run(req: IncomingMessage, res: TrackedResponse): boolean {
     if (closing) res.shouldKeepAlive = false;
     const env = buildHttpEnv(req, base, EMPTY_INPUT, ticketOf(res), limits.maxHeaders);
     if (env instanceof Refusal) return refuse(res, env, req.method ?? "GET");
     if (hasBody(env)) env["tsgi.input"] = new RequestInput(req.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>);
     const result = invoke(app, env, log, development);
-    if (result instanceof Promise) void result.then((reply) => respond(env, res, reply));
-    else respond(env, res, result);
+    if (!(result instanceof Promise)) return respond(env, res, result);
+    void result.then((reply) => respond(env, res, reply));
+    return false;
   }
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {

@@ -24,8 +24,12 @@ export interface PipelineLimits {
 
 /** What a pipeline tells the server. */
 export interface PipelineHost {
-  /** Runs a request (its turn came); `res.req` is its request. */
-  start(res: ServerResponse): void;
+  /**
+   * Runs a request (its turn came); `res.req` is its request. Returns true when the whole reply was
+   * handed to the connection's socket before returning (the usual synchronous app): the request is then
+   * over at once, and no `close` listener is needed to learn it.
+   */
+  start(res: ServerResponse): boolean;
   /** A request is over: its reply closed, or its connection died before it did. Called once per request. */
   release(res: ServerResponse, finished: boolean): void;
   /** The connection was dropped for pipelining too much. */
@@ -75,6 +79,7 @@ export class Pipeline {
   readonly #waiting: Tracked[] = [];
   #active = 0;
   #paused = false;
+  #pumping = false;
 
   private constructor(socket: Socket, limits: PipelineLimits, host: PipelineHost) {
     this.#socket = socket;
@@ -104,7 +109,6 @@ export class Pipeline {
     tracked[TICKET] = new Ticket(this);
     if (this.#only === undefined) this.#only = tracked;
     else (this.#more ??= new Set()).add(tracked);
-    res.on("close", onClose); // emitted once; "on" spares the once-wrapper per request
     if (this.#waiting.length === 0 && this.#canStart()) {
       this.#start(tracked);
       return;
@@ -114,7 +118,7 @@ export class Pipeline {
         this.#host.overflow(this.#socket, this.#waiting.length);
         this.#socket.destroy();
       }
-      this.release(res);
+      this.release(res, false);
       return;
     }
     this.#waiting.push(tracked);
@@ -124,8 +128,11 @@ export class Pipeline {
     }
   }
 
-  /** A reply closed (normally or with its connection): releases it once and lets the next one start. */
-  release(res: ServerResponse): void {
+  /**
+   * A reply is over (handed whole to the socket, closed, or its connection died): releases it once and
+   * lets the next one start. `finished` defaults to whether node finished writing it.
+   */
+  release(res: ServerResponse, finished = res.writableFinished): void {
     const tracked = res as Tracked;
     const ticket = tracked[TICKET];
     const state = ticket.state;
@@ -133,17 +140,20 @@ export class Pipeline {
     ticket.state = RELEASED;
     if (this.#only === tracked) this.#only = undefined;
     else this.#more?.delete(tracked);
-    this.#host.release(res, res.writableFinished);
+    this.#host.release(res, finished);
     if (state === STARTED) {
       this.#active--;
-      if (this.#waiting.length > 0) this.#pump();
+      if (this.#waiting.length > 0 && !this.#pumping) this.#pump();
     }
   }
 
   #start(res: Tracked): void {
     res[TICKET].state = STARTED;
     this.#active++;
-    this.#host.start(res);
+    // A reply handed whole to the socket is over; its bytes count in the socket's buffer (highWater). A
+    // reply still running, streaming or queued behind an earlier one (no socket yet) ends at its close.
+    if (this.#host.start(res)) this.release(res, true);
+    else res.on("close", onClose); // emitted once; "on" spares the once-wrapper per request
   }
 
   #canStart(): boolean {
@@ -151,9 +161,14 @@ export class Pipeline {
   }
 
   #pump(): void {
-    while (this.#waiting.length > 0 && this.#canStart() && !this.#socket.destroyed) {
-      const next = this.#waiting.shift() as Tracked;
-      if (next[TICKET].state === WAITING) this.#start(next);
+    this.#pumping = true;
+    try {
+      while (this.#waiting.length > 0 && this.#canStart() && !this.#socket.destroyed) {
+        const next = this.#waiting.shift() as Tracked;
+        if (next[TICKET].state === WAITING) this.#start(next);
+      }
+    } finally {
+      this.#pumping = false;
     }
     if (this.#paused && this.#waiting.length === 0 && !this.#socket.destroyed) {
       this.#paused = false;

@@ -2,7 +2,8 @@
 import type { Socket } from "node:net";
 import type { App, Env, LogSink, Reply } from "../../contract.js";
 import { discardBody, RequestInput } from "../../gateway/body.js";
-import { addressName, copyParams, createEnv, finishEnv, type EnvBase } from "../../gateway/env-core.js";
+import { addressName, finishEnv, type EnvBase } from "../../gateway/env-core.js";
+import type { ParamEnvBuilder } from "../../gateway/param-env.js";
 import { describeRequest, invoke, stackOf } from "../../gateway/invoke.js";
 import { LazyAbort } from "../../gateway/lazy-abort.js";
 import { cgiHeadText, planReply, type ReplyPlan } from "../../gateway/reply-plan.js";
@@ -17,6 +18,10 @@ export interface ScgiHost {
   readonly app: App;
   readonly settings: ScgiSettings;
   readonly log: LogSink;
+  /** Makes the envs of the server's requests (shared by its connections, so it learns the front server's layout). */
+  readonly envs: ParamEnvBuilder;
+  /** What every env of the server shares. */
+  readonly envBase: EnvBase;
   started(): void;
   ended(): void;
   closed(connection: ScgiConnection): void;
@@ -132,9 +137,7 @@ export class ScgiConnection {
       this.#watchBody(true);
       if (header.rest.length > 0) this.#feed(header.rest);
     }
-    const base: EnvBase = { errors: this.#host.log, multithread: true, multiprocess: settings.multiprocess, runOnce: false, development: settings.development };
-    const env = createEnv(base, new RequestInput(body), this.#lazyAbort);
-    copyParams(env, header.params);
+    const env = this.#host.envs.build(this.#host.envBase, new RequestInput(body), this.#lazyAbort, header.params);
     finishEnv(env, settings.scriptName);
     // No Host and no SERVER_NAME/SERVER_ADDR from the front server: this server's own address.
     if (env.SERVER_NAME === "") env.SERVER_NAME = addressName(this.socket.localAddress ?? "");

@@ -1,4 +1,5 @@
 /** The SCGI server. @module */
+import { ParamEnvBuilder } from "../../gateway/param-env.js";
 import type { App } from "../../contract.js";
 import { streamSink } from "../../gateway/log.js";
 import { SocketServer } from "../socket-server.js";
@@ -25,6 +26,7 @@ export const DEFAULT_SCGI_PORT = 4000;
  */
 export const serveScgi: StartServer<ScgiServerOptions> = async (app: App, options: ScgiServerOptions = {}): Promise<RunningServer> => {
   const settings = scgiSettings(options);
+  const log = options.log ?? streamSink(process.stderr);
   const base: SocketServer<ScgiConnection> = new SocketServer(
     { protocol: "SCGI", scheme: "scgi", defaultPort: DEFAULT_SCGI_PORT, maxConns: settings.maxConns, allowHalfOpen: true },
     (socket) => new ScgiConnection(socket, host),
@@ -32,7 +34,9 @@ export const serveScgi: StartServer<ScgiServerOptions> = async (app: App, option
   const host: ScgiHost = {
     app,
     settings,
-    log: options.log ?? streamSink(process.stderr),
+    log,
+    envs: new ParamEnvBuilder(),
+    envBase: { errors: log, multithread: true, multiprocess: settings.multiprocess, runOnce: false, development: settings.development },
     started: () => base.enter(),
     ended: () => base.leave(),
     closed: (connection) => base.remove(connection),
