@@ -34,6 +34,10 @@ export interface Payload {
 export function deriveKeys(keys: readonly SecretKey[]): DerivedKey[] {
   if (!Array.isArray(keys) || keys.length === 0) throw new TypeError("sessions need keys: pass keys: [secret] with a random secret of at least 32 bytes (newest first)");
   return keys.map((key, index) => {
+    if (typeof key !== "string" && !(key instanceof Uint8Array)) {
+      const what = key === undefined ? "undefined" : key === null ? "null" : `a ${typeof key}`;
+      throw new TypeError(`session key #${index} is ${what}: pass a secret string or bytes of at least 32 random bytes. Is the environment variable it comes from (e.g. SESSION_KEY) set? openssl rand -base64 32 makes one`);
+    }
     const bytes = typeof key === "string" ? Buffer.from(key, "utf8") : Buffer.from(key);
     if (bytes.byteLength < 32) throw new TypeError(`session key #${index} has ${bytes.byteLength} bytes; use at least 32 random bytes (e.g. openssl rand -base64 32)`);
     return {

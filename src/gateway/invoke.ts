@@ -29,18 +29,16 @@ export function stackOf(error: unknown): string {
 
 function notAReply(value: unknown): TypeError {
   let what: string = value === null ? "null" : typeof value;
-  let fix = "return { status, headers, body }";
+  const fix = "return { status, headers, body }";
   if (typeof value === "object" && value !== null) {
     const headers = (value as { headers?: unknown }).headers;
     if (headers !== undefined && !Array.isArray(headers)) {
-      what = "a reply whose headers are not an array";
-      fix = "give headers as [name, value] pairs: headers: [[\"content-type\", \"text/plain\"]] (not an object or a Headers)";
-    } else if (!Number.isInteger((value as { status?: unknown }).status)) {
-      what = "a reply without an integer status";
-      fix = "set status to a number such as 200";
-    } else {
-      what = "an object that is not a reply";
+      return new TypeError("the app's reply has headers that are not an array; give headers as [name, value] pairs: headers: [[\"content-type\", \"text/plain\"]] (not an object or a Headers)");
     }
+    if (!Number.isInteger((value as { status?: unknown }).status)) {
+      return new TypeError("the app's reply has no integer status; set status to a number such as 200");
+    }
+    what = "an object that is not a reply";
   }
   return new TypeError(`the app returned ${what} instead of a reply; ${fix}`);
 }

@@ -136,6 +136,6 @@ describe("load errors", () => {
   it("headers given as an object log that headers are [name, value] pairs", async () => {
     const { body, stderr } = await serveIn("untyped", ["object-headers.ts"], "/");
     expect(body).toBeDefined();
-    expect(stderr).toContain("the app returned a reply whose headers are not an array instead of a reply; give headers as [name, value] pairs");
+    expect(stderr).toContain("the app's reply has headers that are not an array; give headers as [name, value] pairs");
   }, 30_000);
 });

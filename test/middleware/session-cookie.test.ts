@@ -178,6 +178,9 @@ describe("cookie sessions", () => {
   it("fails fast on weak keys and unsafe cookie attributes", () => {
     expect(() => sessions({ keys: [] })).toThrow(/keys/);
     expect(() => sessions({ keys: ["short"] })).toThrow(/at least 32/);
+    // sessions({ keys: [process.env.SESSION_KEY!] }) with the variable unset: the cause (key #0 undefined) and the fix.
+    expect(() => sessions({ keys: [undefined as unknown as string] })).toThrow(/session key #0 is undefined: .*SESSION_KEY\) set\? openssl rand -base64 32/);
+    expect(() => sessions({ keys: ["k".repeat(32), 42 as unknown as string] })).toThrow(/session key #1 is a number/);
     for (const name of ["a;b", "a=b", "a\rb", "a b"]) expect(() => sessions({ keys: [KEY_A], cookie: { name } })).toThrow(/cookie name/);
     expect(() => sessions({ keys: [KEY_A], cookie: { path: "/a;Domain=evil" } })).toThrow(/cookie path/);
     expect(() => sessions({ keys: [KEY_A], cookie: { path: "/a\r\nX: y" } })).toThrow(/cookie path/);
