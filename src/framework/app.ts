@@ -181,6 +181,9 @@ function encodePath(path: string): string {
   return encodeURI(path).replaceAll("?", "%3F").replaceAll("#", "%23");
 }
 
+const yes = (): boolean => true;
+const no = (): boolean => false;
+
 function withoutBody(reply: Reply): Reply {
   if (isStreamBody(reply.body)) void discardBody(reply.body).catch(() => undefined);
   return { status: reply.status, headers: reply.headers, body: undefined };
@@ -305,6 +308,12 @@ export function createApp(options: AppOptions = {}): FrameworkApp {
     return head ? withoutBody(reply) : reply;
   };
 
+  /** {@link finish} for a context nothing has seen: status 0, no extra headers. */
+  const finishPlain = (result: unknown, head: boolean): Reply => {
+    const reply = toReply(result, 0);
+    return head ? withoutBody(reply) : reply;
+  };
+
   /** A GET handler's null/undefined is a 404 (a missing row), never a silent 204; `ctx.status` set by the handler wins. */
   const finishRoute = (result: unknown, ctx: Context<Input>, head: boolean, json: boolean, route: Route): Reply | Promise<Reply> => {
     if (result == null && ctx.status === 0 && (route.method === "GET" || route.method === "HEAD")) {
@@ -313,6 +322,25 @@ export function createApp(options: AppOptions = {}): FrameworkApp {
       return fail(new HttpError(404, `nothing here: ${env.PATH_INFO === "" ? "/" : env.PATH_INFO}`), ctx, head, json);
     }
     return finish(result, ctx, head);
+  };
+
+  /**
+   * Calls an inner app (a mount, the `app.use` chain, a route's middleware) with `callEnv`. The success
+   * path makes no context and no closure: one is made from `env` only when the call fails.
+   */
+  const settleApp = (inner: App, callEnv: Env, env: Env, info: RouteInfo | null, owner: ContextHost, head: boolean, json: () => boolean): Reply | Promise<Reply> => {
+    try {
+      const result = inner(callEnv);
+      if (isPromise(result)) {
+        return Promise.resolve(result).then(
+          (value) => finishPlain(value, head),
+          (error: unknown) => fail(error, new Context<Input>(env, info, owner), head, json()),
+        );
+      }
+      return finishPlain(result, head);
+    } catch (error) {
+      return fail(error, new Context<Input>(env, info, owner), head, json());
+    }
   };
 
   const settle = (ctx: Context<Input>, head: boolean, json: boolean, run: () => unknown): Reply | Promise<Reply> => {
@@ -352,7 +380,7 @@ export function createApp(options: AppOptions = {}): FrameworkApp {
     env["tsgi.route"] = info;
     const wrapped = route.wrapped;
     if (wrapped === null) return invoke(route, info, env, head);
-    return settle(new Context<Input>(env, info, route), head, route.json, () => wrapped(env));
+    return settleApp(wrapped, env, env, info, route, head, route.json ? yes : no);
   };
 
   const routeError = (env: Env, error: HttpError, head: boolean): Reply | Promise<Reply> =>
@@ -405,7 +433,7 @@ export function createApp(options: AppOptions = {}): FrameworkApp {
         child.PATH_INFO = path.slice(mount.prefix.length);
         if (child[SITE_ROOT] === undefined) child[SITE_ROOT] = env.SCRIPT_NAME;
         if (child[URL_ROOT] === undefined) child[URL_ROOT] = { host, prefix: env.SCRIPT_NAME } satisfies UrlRoot;
-        return settle(new Context<Input>(env, null, host), false, false, () => mount.app(child));
+        return settleApp(mount.app, child, env, null, host, false, no);
       }
     }
     const method = env.REQUEST_METHOD;
@@ -418,7 +446,7 @@ export function createApp(options: AppOptions = {}): FrameworkApp {
   const build = (): App => {
     if (uses.length === 0) return dispatch;
     const composed = composeUses(uses, dispatch);
-    return (env: Env) => settle(new Context<Input>(env, null, host), env.REQUEST_METHOD === "HEAD", missJson(), () => composed(env));
+    return (env: Env) => settleApp(composed, env, env, null, host, env.REQUEST_METHOD === "HEAD", missJson);
   };
 
   const app = ((env: Env): Reply | Promise<Reply> => (handle ??= build())(env)) as FrameworkApp;
