@@ -1,4 +1,5 @@
 /** FastCGI name-value pairs (specification section 3.4): 1- or 4-byte lengths, then the bytes. @module */
+import * as nodeBuffer from "node:buffer";
 import { FastCgiProtocolError } from "./errors.js";
 
 /** Node's Buffer slicing primitives, which skip `toString`'s argument handling (present since Node 0.x). */
@@ -24,6 +25,9 @@ export interface PairLimits {
   maxCount: number;
 }
 
+/** node:buffer's native `isAscii` (Node 18.15+, 19.6+), where the runtime has it. */
+const nativeIsAscii = (nodeBuffer as { isAscii?: (bytes: Uint8Array) => boolean }).isAscii;
+
 /**
  * Decodes a complete name-value pair block. Names are read as Latin-1 (they are ASCII), values as UTF-8.
  * A length that runs past the block throws a {@link FastCgiProtocolError} (nothing is allocated from it);
@@ -40,6 +44,8 @@ export function decodePairs(buf: Buffer, limits: PairLimits): Array<[string, str
   let off = 0;
   /** The block as Latin-1 (one char per byte), decoded once; names and ASCII values are slices of it. */
   let text: string | undefined;
+  /** The whole block is ASCII (the usual case): every value is then a slice of `text`. */
+  const ascii = nativeIsAscii !== undefined && end > 0 && nativeIsAscii(buf);
   while (off < end) {
     let nameLength = buf[off] as number;
     if (nameLength < 0x80) {
@@ -67,7 +73,7 @@ export function decodePairs(buf: Buffer, limits: PairLimits): Array<[string, str
     text ??= latin1(buf, 0, end);
     const name = text.slice(valueStart - nameLength, valueStart);
     // Header values keep their bytes one char each (Latin-1, as node:http gives them); other CGI variables are UTF-8 text.
-    pairs.push([name, valueLength === 0 ? "" : isAscii(buf, valueStart, off) || name.startsWith("HTTP_") ? text.slice(valueStart, off) : utf8(buf, valueStart, off)]);
+    pairs.push([name, valueLength === 0 ? "" : ascii || isAscii(buf, valueStart, off) || name.startsWith("HTTP_") ? text.slice(valueStart, off) : utf8(buf, valueStart, off)]);
   }
   return pairs;
 }
