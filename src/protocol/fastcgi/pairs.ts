@@ -1,32 +1,12 @@
 /** FastCGI name-value pairs (specification section 3.4): 1- or 4-byte lengths, then the bytes. @module */
-import * as nodeBuffer from "node:buffer";
+import { isAsciiBlock, isAsciiRange, latin1, utf8 } from "../bytes.js";
 import { FastCgiProtocolError } from "./errors.js";
-
-/** Node's Buffer slicing primitives, which skip `toString`'s argument handling (present since Node 0.x). */
-interface SliceBuffer extends Buffer {
-  latin1Slice(start: number, end: number): string;
-  utf8Slice(start: number, end: number): string;
-}
-
-const FAST_SLICES = typeof (Buffer.prototype as Partial<SliceBuffer>).latin1Slice === "function"
-  && typeof (Buffer.prototype as Partial<SliceBuffer>).utf8Slice === "function";
-
-function latin1(buf: Buffer, start: number, end: number): string {
-  return FAST_SLICES ? (buf as SliceBuffer).latin1Slice(start, end) : buf.toString("latin1", start, end);
-}
-
-function utf8(buf: Buffer, start: number, end: number): string {
-  return FAST_SLICES ? (buf as SliceBuffer).utf8Slice(start, end) : buf.toString("utf8", start, end);
-}
 
 /** Limits for {@link decodePairs}. */
 export interface PairLimits {
   /** Most pairs accepted; more throw. */
   maxCount: number;
 }
-
-/** node:buffer's native `isAscii` (Node 18.15+, 19.6+), where the runtime has it. */
-const nativeIsAscii = (nodeBuffer as { isAscii?: (bytes: Uint8Array) => boolean }).isAscii;
 
 /**
  * Decodes a complete name-value pair block. Names are read as Latin-1 (they are ASCII), values as UTF-8.
@@ -45,7 +25,7 @@ export function decodePairs(buf: Buffer, limits: PairLimits): Array<[string, str
   /** The block as Latin-1 (one char per byte), decoded once; names and ASCII values are slices of it. */
   let text: string | undefined;
   /** The whole block is ASCII (the usual case): every value is then a slice of `text`. */
-  const ascii = nativeIsAscii !== undefined && end > 0 && nativeIsAscii(buf);
+  const ascii = end > 0 && isAsciiBlock(buf);
   while (off < end) {
     let nameLength = buf[off] as number;
     if (nameLength < 0x80) {
@@ -73,15 +53,11 @@ export function decodePairs(buf: Buffer, limits: PairLimits): Array<[string, str
     text ??= latin1(buf, 0, end);
     const name = text.slice(valueStart - nameLength, valueStart);
     // Header values keep their bytes one char each (Latin-1, as node:http gives them); other CGI variables are UTF-8 text.
-    pairs.push([name, valueLength === 0 ? "" : ascii || isAscii(buf, valueStart, off) || name.startsWith("HTTP_") ? text.slice(valueStart, off) : utf8(buf, valueStart, off)]);
+    pairs.push([name, valueLength === 0 ? "" : ascii || isAsciiRange(buf, valueStart, off) || name.startsWith("HTTP_") ? text.slice(valueStart, off) : utf8(buf, valueStart, off)]);
   }
   return pairs;
 }
 
-function isAscii(buf: Buffer, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if ((buf[i] as number) > 0x7f) return false;
-  return true;
-}
 
 function lengthSize(length: number): number {
   return length < 0x80 ? 1 : 4;

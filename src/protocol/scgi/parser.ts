@@ -2,6 +2,7 @@
  * The SCGI request header (the SCGI protocol note): a netstring `LEN:NAME\0VALUE\0...,` whose first
  * pair is CONTENT_LENGTH and which holds `SCGI=1`, then CONTENT_LENGTH body bytes. Sans I/O. @module
  */
+import { isAsciiBlock, latin1, utf8 } from "../bytes.js";
 import { ScgiProtocolError } from "./errors.js";
 
 /** Limits for {@link ScgiHeaderParser}. */
@@ -97,29 +98,62 @@ export class ScgiHeaderParser {
   }
 
   #pairs(block: Buffer): Array<[string, string]> {
-    if (block[block.length - 1] !== 0) throw new ScgiProtocolError("the header does not end with a NUL byte");
+    const end = block.length;
+    if (block[end - 1] !== 0) throw new ScgiProtocolError("the header does not end with a NUL byte");
     const params: Array<[string, string]> = [];
-    const seen = new Set<string>();
+    const plain: string[] = [];
+    // The block as Latin-1 once: names and ASCII values are slices of it.
+    const text = latin1(block, 0, end);
+    const ascii = isAsciiBlock(block);
     let off = 0;
-    while (off < block.length) {
-      const nameEnd = block.indexOf(0, off);
-      const valueEnd = nameEnd === -1 || nameEnd + 1 >= block.length ? -1 : block.indexOf(0, nameEnd + 1);
-      if (valueEnd === -1) throw new ScgiProtocolError("the header has a name without a value (an odd number of strings)");
+    while (off < end) {
+      let nameEnd = off;
+      while (block[nameEnd] !== 0) nameEnd++;
+      let valueEnd = nameEnd + 1;
+      while (valueEnd < end && block[valueEnd] !== 0) valueEnd++;
+      if (valueEnd >= end) throw new ScgiProtocolError("the header has a name without a value (an odd number of strings)");
       if (nameEnd === off) throw new ScgiProtocolError("the header has an empty name");
-      const name = block.toString("latin1", off, nameEnd);
-      // The SCGI note forbids repeated names, but nginx sends a repeated request header (two Cookie
-      // fields) as two HTTP_ pairs; those are kept for the env to join, any other repeat is refused.
-      if (seen.has(name) && !name.startsWith("HTTP_")) throw new ScgiProtocolError(`the header repeats ${name}`);
       if (params.length === this.#maxParams) throw new ScgiProtocolError(`the header has more than ${this.#maxParams} pairs`);
-      seen.add(name);
+      const name = text.slice(off, nameEnd);
+      const header = name.startsWith("HTTP_");
+      if (!header) plain.push(name);
       // Header values keep their bytes one char each (Latin-1, as node:http gives them); other CGI variables are UTF-8 text.
-      params.push([name, block.toString(name.startsWith("HTTP_") ? "latin1" : "utf8", nameEnd + 1, valueEnd)]);
+      params.push([name, ascii || header ? text.slice(nameEnd + 1, valueEnd) : utf8(block, nameEnd + 1, valueEnd)]);
       off = valueEnd + 1;
     }
+    // The SCGI note forbids repeated names, but nginx sends a repeated request header (two Cookie
+    // fields) as two HTTP_ pairs; those are kept for the env to join, any other repeat is refused.
+    const again = repeated(plain);
+    if (again !== undefined) throw new ScgiProtocolError(`the header repeats ${again}`);
     const first = params[0];
     if (first === undefined || first[0] !== "CONTENT_LENGTH") throw new ScgiProtocolError("the first header must be CONTENT_LENGTH");
     if (!DIGITS.test(first[1]) || first[1].length > 15) throw new ScgiProtocolError(`CONTENT_LENGTH must be decimal digits; got ${JSON.stringify(first[1])}`);
     if (!params.some(([name, value]) => name === "SCGI" && value === "1")) throw new ScgiProtocolError("the header must hold SCGI=1");
     return params;
   }
+}
+
+/**
+ * The first name that occurs twice, or undefined. A small open-addressed table keyed by length and end
+ * characters (no string hashing; a header holds a few dozen names), a Set past that.
+ */
+function repeated(names: string[]): string | undefined {
+  if (names.length > 32) {
+    const seen = new Set<string>();
+    for (const name of names) {
+      if (seen.has(name)) return name;
+      seen.add(name);
+    }
+    return undefined;
+  }
+  const table: Array<string | undefined> = new Array<string | undefined>(64);
+  for (const name of names) {
+    let slot = (name.length * 7 + name.charCodeAt(0) * 3 + name.charCodeAt(name.length - 1)) & 63;
+    for (let other = table[slot]; other !== undefined; other = table[slot]) {
+      if (other === name) return name;
+      slot = (slot + 1) & 63;
+    }
+    table[slot] = name;
+  }
+  return undefined;
 }

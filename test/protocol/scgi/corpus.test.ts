@@ -94,6 +94,21 @@ describe("SCGI corpus (codec)", () => {
     );
   });
 
+  it("refuses a repeated name other than HTTP_*, in headers of a few names and of many", () => {
+    const name = fc.constantFrom("A", "B", "AB", "BA", "SERVER_NAME", "SERVER_PORT", "SERVER_ADDR", "HTTP_X", "HTTP_COOKIE", "X_1", "X_2");
+    fc.assert(
+      fc.property(fc.array(name, { maxLength: 60 }), (names) => {
+        const pairs = names.map((n, i): [string, string] => [n, String(i)]);
+        const plain = names.filter((n) => !n.startsWith("HTTP_"));
+        const first = plain.find((n, i) => plain.indexOf(n) !== i);
+        const outcome = parse(encodeScgiRequest(pairs, new Uint8Array()), undefined);
+        if (first === undefined) expect(outcome.kind).toBe("ok");
+        else expect(outcome).toMatchObject({ kind: "error", message: expect.stringContaining(`repeats ${first}`) });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("random bytes only ever give a header, 'incomplete' or a protocol error", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
