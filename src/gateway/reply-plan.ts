@@ -47,7 +47,11 @@ const SERVER_ERROR_TEXT = "Internal Server Error\n";
 const TEXT_PLAIN = "text/plain; charset=utf-8";
 
 const encoder = new TextEncoder();
-const nodeBuffer = (globalThis as { Buffer?: { byteLength(text: string): number } }).Buffer;
+interface NodeBuffer extends Uint8Array {
+  latin1Write(text: string, offset: number): number;
+  utf8Write(text: string, offset: number): number;
+}
+const nodeBuffer = (globalThis as unknown as { Buffer?: { byteLength(text: string): number; allocUnsafe(size: number): NodeBuffer } }).Buffer;
 
 /** The UTF-8 length of a string or the length of bytes. */
 export function byteLength(body: string | Uint8Array): number {
@@ -259,4 +263,32 @@ export function cgiHeadText(plan: ReplyPlan): string {
     head += pair[0] + ": " + pair[1] + "\r\n";
   }
   return head + "\r\n";
+}
+
+/**
+ * The CGI response of a whole reply as one byte array: {@link cgiHeadText} as Latin-1 (the plan checked
+ * that every character fits one byte), then the body (a string as UTF-8). What the CGI runner and the
+ * SCGI server write.
+ *
+ * @example
+ * ```ts
+ * const plan = planReply({ status: 200, headers: [], body: "hi" }, "GET");
+ * cgiReplyBytes(plan, plan.whole) // bytes of "Status: 200 OK\r\ncontent-length: 2\r\n\r\nhi"
+ * ```
+ */
+export function cgiReplyBytes(plan: ReplyPlan, body: string | Uint8Array | null): Uint8Array {
+  const head = cgiHeadText(plan);
+  if (nodeBuffer !== undefined) {
+    const bodyLength = body === null ? 0 : typeof body === "string" ? nodeBuffer.byteLength(body) : body.byteLength;
+    const out = nodeBuffer.allocUnsafe(head.length + bodyLength);
+    out.latin1Write(head, 0);
+    if (typeof body === "string") out.utf8Write(body, head.length);
+    else if (body !== null) out.set(body, head.length);
+    return out;
+  }
+  const bytes = body === null ? null : typeof body === "string" ? encoder.encode(body) : body;
+  const out = new Uint8Array(head.length + (bytes === null ? 0 : bytes.byteLength));
+  for (let i = 0; i < head.length; i++) out[i] = head.charCodeAt(i);
+  if (bytes !== null) out.set(bytes, head.length);
+  return out;
 }

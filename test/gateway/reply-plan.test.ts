@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { Reply } from "tsgi";
 import { headerProblem, nameProblem, valueProblem } from "../../src/gateway/header-check.js";
-import { cgiHeadText, planReply } from "../../src/gateway/reply-plan.js";
+import { cgiHeadText, cgiReplyBytes, planReply } from "../../src/gateway/reply-plan.js";
 
 const ok = (headers: Array<[string, string]>, body: Reply["body"] = "hi", status = 200): Reply => ({ status, headers, body });
 
@@ -110,5 +110,16 @@ describe("reply plan", () => {
   it("writes the CGI head as Status, fields and the blank line", () => {
     expect(cgiHeadText(planReply(ok([["content-type", "text/plain"]], ""), "GET")))
       .toBe("Status: 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 0\r\n\r\n");
+  });
+});
+
+describe("cgiReplyBytes", () => {
+  it("writes the head as Latin-1 and the body as UTF-8 (a string) or as given (bytes), in one array", () => {
+    const plan = planReply({ status: 200, headers: [["x-name", "caf\u00e9"]], body: "\u20ac" }, "GET");
+    const bytes = Buffer.from(cgiReplyBytes(plan, plan.whole));
+    expect(bytes.equals(Buffer.concat([Buffer.from("Status: 200 OK\r\nx-name: caf\u00e9\r\ncontent-length: 3\r\n\r\n", "latin1"), Buffer.from("\u20ac")]))).toBe(true);
+    expect(Buffer.from(cgiReplyBytes(plan, Uint8Array.of(1, 2))).subarray(-2)).toEqual(Buffer.from([1, 2]));
+    const head = planReply({ status: 204, headers: [], body: null }, "GET");
+    expect(Buffer.from(cgiReplyBytes(head, null)).toString("latin1")).toBe("Status: 204 No Content\r\n\r\n");
   });
 });

@@ -169,18 +169,16 @@ function stackOf(error) {
 }
 function notAReply(value) {
   let what = value === null ? "null" : typeof value;
-  let fix = "return { status, headers, body }";
+  const fix = "return { status, headers, body }";
   if (typeof value === "object" && value !== null) {
     const headers = value.headers;
     if (headers !== void 0 && !Array.isArray(headers)) {
-      what = "a reply whose headers are not an array";
-      fix = 'give headers as [name, value] pairs: headers: [["content-type", "text/plain"]] (not an object or a Headers)';
-    } else if (!Number.isInteger(value.status)) {
-      what = "a reply without an integer status";
-      fix = "set status to a number such as 200";
-    } else {
-      what = "an object that is not a reply";
+      return new TypeError(`the app's reply has headers that are not an array; give headers as [name, value] pairs: headers: [["content-type", "text/plain"]] (not an object or a Headers)`);
     }
+    if (!Number.isInteger(value.status)) {
+      return new TypeError("the app's reply has no integer status; set status to a number such as 200");
+    }
+    what = "an object that is not a reply";
   }
   return new TypeError(`the app returned ${what} instead of a reply; ${fix}`);
 }
@@ -324,6 +322,16 @@ function copyParam(env, name, value, headersAsUtf8) {
   if (value === "" && c === 67 && (name === "CONTENT_TYPE" || name === "CONTENT_LENGTH")) return;
   record[name] = value;
 }
+var HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
+var lastHost = { value: "", valid: false, name: "", port: "" };
+function hostFacts(host) {
+  const [name, port] = splitHost(host);
+  lastHost.valid = HOST.test(host);
+  lastHost.name = name;
+  lastHost.port = port;
+  lastHost.value = host;
+  return lastHost;
+}
 function splitHost(host) {
   if (host.charCodeAt(0) === 91) {
     const end = host.indexOf("]");
@@ -366,9 +374,9 @@ function finishEnv(env, scriptName) {
   if (env.SCRIPT_NAME === "/") env.SCRIPT_NAME = "";
   const host = env.HTTP_HOST;
   if (host !== void 0 && host !== "") {
-    const [name, port] = splitHost(host);
-    env.SERVER_NAME = name;
-    if (port !== "") env.SERVER_PORT = port;
+    const facts = host === lastHost.value ? lastHost : hostFacts(host);
+    env.SERVER_NAME = facts.name;
+    if (facts.port !== "") env.SERVER_PORT = facts.port;
   }
   if (env.SERVER_NAME === "" && typeof env.SERVER_ADDR === "string" && env.SERVER_ADDR !== "") env.SERVER_NAME = addressName(env.SERVER_ADDR);
   if (scriptName !== void 0) applyScriptName(env, scriptName);
@@ -515,11 +523,15 @@ function planReply(reply, method, development = false) {
   }
   return plan(status, entry !== void 0 ? sized(entry, list, length) : withLength(headers, copied, length), head ? null : body, null, void 0, void 0, latin1Head);
 }
-var last = { list: void 0, snapshot: [], latin1: false, length: -1, withLength: void 0 };
+var last = { list: void 0, seen: void 0, snapshot: [], latin1: false, length: -1, withLength: void 0 };
 function lookup(list) {
   return last.list === list ? last : void 0;
 }
 function remember(list, latin1) {
+  if (last.seen !== list) {
+    last.seen = list;
+    return void 0;
+  }
   const snapshot = last.snapshot;
   snapshot.length = 0;
   for (let i = 0; i < list.length; i++) {
@@ -561,6 +573,22 @@ function cgiHeadText(plan2) {
     head += pair[0] + ": " + pair[1] + "\r\n";
   }
   return head + "\r\n";
+}
+function cgiReplyBytes(plan2, body) {
+  const head = cgiHeadText(plan2);
+  if (nodeBuffer !== void 0) {
+    const bodyLength = body === null ? 0 : typeof body === "string" ? nodeBuffer.byteLength(body) : body.byteLength;
+    const out2 = nodeBuffer.allocUnsafe(head.length + bodyLength);
+    out2.latin1Write(head, 0);
+    if (typeof body === "string") out2.utf8Write(body, head.length);
+    else if (body !== null) out2.set(body, head.length);
+    return out2;
+  }
+  const bytes = body === null ? null : typeof body === "string" ? encoder2.encode(body) : body;
+  const out = new Uint8Array(head.length + (bytes === null ? 0 : bytes.byteLength));
+  for (let i = 0; i < head.length; i++) out[i] = head.charCodeAt(i);
+  if (bytes !== null) out.set(bytes, head.length);
+  return out;
 }
 
 // src/gateway/reply-writer.ts
@@ -706,7 +734,6 @@ async function* bodyToEnd(source) {
 }
 
 // src/server/cgi/output.ts
-var encoder3 = new TextEncoder();
 function headBytes(plan2) {
   const text2 = cgiHeadText(plan2);
   const bytes = new Uint8Array(text2.length);
@@ -736,9 +763,7 @@ var CgiReplySink = class {
     return this.#signal.aborted;
   }
   whole(plan2, body) {
-    const head = headBytes(plan2);
-    const bytes = body === null ? null : typeof body === "string" ? encoder3.encode(body) : body;
-    this.#write(bytes === null || bytes.byteLength === 0 ? head : join(head, bytes));
+    this.#write(cgiReplyBytes(plan2, body));
   }
   head(plan2, first) {
     return this.#write(join(headBytes(plan2), first));

@@ -115,7 +115,7 @@ export function encodeEndRequest(requestId: number, appStatus = 0, protocolStatu
 }
 
 /**
- * A whole reply in one buffer: STDOUT records for `head` (Latin-1, as CGI headers are) then `body`,
+ * A whole reply in one buffer: STDOUT records for `head` (Latin-1, as CGI headers are) then `body` (a string as UTF-8),
  * the empty STDOUT record, and END_REQUEST. The fast path for replies that are not streamed.
  *
  * @example
@@ -123,11 +123,12 @@ export function encodeEndRequest(requestId: number, appStatus = 0, protocolStatu
  * socket.write(encodeResponse(1, "Status: 200 OK\r\n\r\n", Buffer.from("3")));
  * ```
  */
-export function encodeResponse(requestId: number, head: string, body: Uint8Array | null, appStatus = 0): Buffer {
+export function encodeResponse(requestId: number, head: string, body: Uint8Array | string | null, appStatus = 0): Buffer {
   const headLength = Buffer.byteLength(head, "latin1");
-  const bodyLength = body === null ? 0 : body.byteLength;
+  const bodyLength = body === null ? 0 : typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
   const length = headLength + bodyLength;
   if (length > FCGI_MAX_CONTENT) {
+    if (typeof body === "string") body = Buffer.from(body);
     const headBytes = Buffer.from(head, "latin1");
     const size = streamSize(headLength) + streamSize(bodyLength) + 2 * FCGI_HEADER_LEN + 8;
     const buf = Buffer.allocUnsafe(size);
@@ -141,7 +142,10 @@ export function encodeResponse(requestId: number, head: string, body: Uint8Array
   const buf = Buffer.allocUnsafe(FCGI_HEADER_LEN + length + padding + FCGI_HEADER_LEN + 16);
   writeHeader(buf, 0, RecordType.STDOUT, requestId, length, padding);
   let off = FCGI_HEADER_LEN + buf.write(head, FCGI_HEADER_LEN, "latin1");
-  if (body !== null) {
+  if (typeof body === "string") {
+    buf.write(body, off, "utf8");
+    off += bodyLength;
+  } else if (body !== null) {
     buf.set(body, off);
     off += bodyLength;
   }

@@ -1,5 +1,5 @@
 /** The CGI runner's reply sink: a {@link ReplyPlan} as RFC 3875 §6 asks — `Status:`, fields, blank line, body. @module */
-import { cgiHeadText, type ReplyPlan } from "../../gateway/reply-plan.js";
+import { cgiHeadText, cgiReplyBytes, type ReplyPlan } from "../../gateway/reply-plan.js";
 import type { ReplySink } from "../../gateway/reply-writer.js";
 
 /** Where the reply goes: `process.stdout` or any writable with the same few methods. */
@@ -8,8 +8,6 @@ export interface CgiOutput {
   once(event: "drain" | "close" | "error", listener: (...args: unknown[]) => void): unknown;
   off(event: "drain" | "close" | "error", listener: (...args: unknown[]) => void): unknown;
 }
-
-const encoder = new TextEncoder();
 
 function headBytes(plan: ReplyPlan): Uint8Array {
   const text = cgiHeadText(plan);
@@ -50,9 +48,7 @@ export class CgiReplySink implements ReplySink {
   }
 
   whole(plan: ReplyPlan, body: string | Uint8Array | null): void {
-    const head = headBytes(plan);
-    const bytes = body === null ? null : typeof body === "string" ? encoder.encode(body) : body;
-    this.#write(bytes === null || bytes.byteLength === 0 ? head : join(head, bytes));
+    this.#write(cgiReplyBytes(plan, body));
   }
 
   head(plan: ReplyPlan, first: Uint8Array): boolean {

@@ -4,13 +4,9 @@ import type { ReplySink } from "../../gateway/reply-writer.js";
 import { encodeEndRequest, encodeRecord, encodeResponse, encodeStream, RecordType } from "../../protocol/fastcgi/index.js";
 import type { FastCgiConnection, FastCgiRequest } from "./connection.js";
 
-function bodyBytes(body: string | Uint8Array | null): Uint8Array | null {
-  return typeof body === "string" ? Buffer.from(body) : body;
-}
-
 /** A whole reply in one write: the CGI head and body as STDOUT records, the empty STDOUT, END_REQUEST. */
 export function finishWhole(connection: FastCgiConnection, request: FastCgiRequest, plan: ReplyPlan, body: string | Uint8Array | null): void {
-  connection.finish(request, encodeResponse(request.id, cgiHeadText(plan), bodyBytes(body)));
+  connection.finish(request, encodeResponse(request.id, cgiHeadText(plan), body));
 }
 
 /** Writes a streamed plan chunk by chunk, waiting for the socket to drain. */

@@ -6,7 +6,7 @@ import { addressName, finishEnv, type EnvBase } from "../../gateway/env-core.js"
 import type { ParamEnvBuilder } from "../../gateway/param-env.js";
 import { describeRequest, invoke, stackOf } from "../../gateway/invoke.js";
 import { LazyAbort } from "../../gateway/lazy-abort.js";
-import { cgiHeadText, planReply, type ReplyPlan } from "../../gateway/reply-plan.js";
+import { cgiHeadText, cgiReplyBytes, planReply, type ReplyPlan } from "../../gateway/reply-plan.js";
 import { sendPlan, type ReplySink } from "../../gateway/reply-writer.js";
 import { ScgiHeaderParser, ScgiProtocolError, type ScgiHeader } from "../../protocol/scgi/index.js";
 import { BodyQueue } from "../body-queue.js";
@@ -154,6 +154,10 @@ export class ScgiConnection {
         void discardBody(reply.body).catch(() => undefined);
         return;
       }
+      if (plan.stream === null && plan.problem === undefined && plan.discard === undefined) {
+        this.#finish(cgiReplyBytes(plan, plan.whole));
+        return;
+      }
       sendPlan(plan, this.#sink(), env, this.#host.log, development)?.catch((error: unknown) => this.#failed(env, error));
     } catch (error) {
       this.#failed(env, error);
@@ -171,9 +175,7 @@ export class ScgiConnection {
     const done = (): boolean => this.#done;
     return {
       get gone() { return done(); },
-      whole: (plan, body) => {
-        this.#finish(body === null ? head(plan) : Buffer.concat([head(plan), typeof body === "string" ? Buffer.from(body) : body]));
-      },
+      whole: (plan, body) => this.#finish(cgiReplyBytes(plan, body)),
       head: (plan, first) => this.socket.write(Buffer.concat([head(plan), first])),
       chunk: (bytes) => this.socket.write(bytes),
       drained: () => this.#drained(),
@@ -193,7 +195,7 @@ export class ScgiConnection {
     return this.#drainWaiters.wait();
   }
 
-  #finish(last: Buffer | null): void {
+  #finish(last: Uint8Array | null): void {
     if (this.#done) return;
     this.#done = true;
     if (this.#running) this.#host.ended();
