@@ -23,6 +23,18 @@ export const ROUTER_CASES: Case[] = [
     ],
   },
   {
+    name: "a static path and a param path of the same length; a method with static routes only",
+    routes: [
+      ["GET", "/users/me", "me"], ["GET", "/users/:id", "user"], ["GET", "/a", "a"], ["GET", "/:constructor/:toString", "proto-names"],
+      ["POST", "/x", "x"], ["POST", "/yy", "yy"],
+    ],
+    requests: [
+      ["GET", "/users/me", "me", {}], ["GET", "/users/42", "user", { id: "42" }], ["GET", "/users/4", "user", { id: "4" }],
+      ["GET", "/a", "a", {}], ["GET", "/b", null], ["GET", "/a/b", "proto-names", { constructor: "a", toString: "b" }],
+      ["POST", "/x", "x", {}], ["POST", "/yy", "yy", {}], ["POST", "/y", null], ["POST", "/x/1", null], ["POST", "x", null],
+    ],
+  },
+  {
     name: "params bind one non-empty segment, undecoded",
     routes: [["GET", "/books/:isbn", "book"], ["GET", "/books/:isbn/pages/:page", "page"]],
     requests: [
