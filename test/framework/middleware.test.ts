@@ -220,3 +220,51 @@ describe("mount middleware", () => {
     expect((await request(site, "GET", "/")).text).toBe("home");
   });
 });
+
+describe("a middleware's or mount's failure (the context is made only then)", () => {
+  const throws: Middleware = () => () => {
+    throw new Error("sync kaput");
+  };
+  const rejects: Middleware = () => async () => {
+    throw new Error("async kaput");
+  };
+
+  it("gives the error hook the route, the request and a context whose headers reach the reply", async () => {
+    const seen: string[] = [];
+    const app = createApp()
+      .get("/sync", { name: "sync", middleware: [throws] }, () => "x")
+      .get("/async", { middleware: [rejects] }, () => "x")
+      .mount("/m", () => { throw new Error("mount kaput"); })
+      .onError((error, ctx) => {
+        seen.push(`${(error as Error).message} ${ctx.route?.pattern ?? "-"} ${ctx.route?.name ?? "-"} ${ctx.path} ${ctx.status}`);
+        ctx.setHeader("x-hook", "1");
+        return `handled ${(error as Error).message}`;
+      });
+    for (const path of ["/sync", "/async", "/m/x"]) {
+      const reply = await request(app, "GET", path);
+      expect([reply.status, reply.text, reply.header("x-hook")]).toEqual([500, `handled ${path === "/sync" ? "sync" : path === "/async" ? "async" : "mount"} kaput`, "1"]);
+    }
+    const head = await request(app, "HEAD", "/async");
+    expect([head.status, head.text, head.header("x-hook")]).toEqual([500, "", "1"]);
+    expect(seen).toEqual(["sync kaput /sync sync /sync 500", "async kaput /async - /async 500", "mount kaput - - /m/x 500", "async kaput /async - /async 500"]);
+  });
+
+  it("answers problem+json for a JSON route and for an all-JSON app's app.use failure, without a hook", async () => {
+    const { z } = await import("zod");
+    const api = createApp().get("/item", { response: z.object({ id: z.number() }), middleware: [rejects] }, () => ({ id: 1 }));
+    const routeFailure = await request(api, "GET", "/item");
+    expect([routeFailure.status, routeFailure.header("content-type")]).toEqual([500, "application/problem+json"]);
+    const used = createApp().use(throws).get("/item", { response: z.object({ id: z.number() }) }, () => ({ id: 1 }));
+    const useFailure = await request(used, "GET", "/item");
+    expect([useFailure.status, useFailure.header("content-type")]).toEqual([500, "application/problem+json"]);
+    expect(useFailure.logs.join("\n")).toContain("sync kaput");
+  });
+
+  it("passes a middleware's successful reply through unchanged, and strips its body for HEAD", async () => {
+    const app = createApp().use(deny).get("/", () => "x");
+    const reply = await request(app, "GET", "/");
+    expect([reply.status, reply.text]).toEqual([401, "no"]);
+    const head = await request(app, "HEAD", "/");
+    expect([head.status, head.text, head.header("content-type")]).toEqual([401, "", "text/plain"]);
+  });
+});
