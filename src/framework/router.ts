@@ -172,7 +172,7 @@ export class TrieRouter<T> implements Router<T> {
     state.count = 0;
     state.wildcard = null;
     state.groups = null;
-    const found = walk(tree.root, path, 0, state);
+    const found = descend(tree.root, path, state.captures) ?? walk(tree.root, path, 0, state);
     if (found === null) return null;
     const params: Params = {};
     const { names } = found;
@@ -205,6 +205,45 @@ interface WalkState<T> {
   count: number;
   wildcard: WildcardEdge<T> | null;
   groups: RegExpExecArray | null;
+}
+
+/**
+ * The first branch {@link walk} would try, as a loop: a matching static child, else the param child.
+ * The leaf when that branch ends in one (so it is walk's answer too); `undefined` when it does not, or
+ * when a node has compound or wildcard children: then walk decides, backtracking as it needs.
+ */
+function descend<T>(root: Node<T>, path: string, captures: string[]): Leaf<T> | undefined {
+  const length = path.length;
+  let node = root;
+  let pos = 0;
+  let count = 0;
+  for (;;) {
+    if (pos === length) return node.leaf ?? undefined;
+    if (node.compounds !== null || node.wildcards !== null) return undefined;
+    let end = path.indexOf("/", pos + 1);
+    if (end === -1) end = length;
+    let next: Node<T> | null = null;
+    const keys = node.staticKeys;
+    if (keys !== null) {
+      const size = end - pos - 1;
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as string;
+        if (key.length === size && path.startsWith(key, pos + 1)) {
+          next = (node.staticNodes as Array<Node<T>>)[i] as Node<T>;
+          break;
+        }
+      }
+    } else if (node.statics !== null) {
+      next = node.statics.get(path.slice(pos + 1, end)) ?? null;
+    }
+    if (next === null) {
+      if (node.param === null || end === pos + 1) return undefined;
+      captures[count++] = path.slice(pos + 1, end);
+      next = node.param;
+    }
+    node = next;
+    pos = end;
+  }
 }
 
 /** Depth-first, most specific child first; `pos` is the index of the `/` opening the next segment. */

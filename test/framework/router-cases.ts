@@ -35,6 +35,14 @@ export const ROUTER_CASES: Case[] = [
     ],
   },
   {
+    name: "backtracking out of a static branch of the trie: it ends without a route, or dead-ends deeper",
+    routes: [["GET", "/users/me/:tab", "tab"], ["GET", "/users/:id", "user"], ["GET", "/users/:id/a/b", "deep"], ["GET", "/users/me/x/:y", "mexy"]],
+    requests: [
+      ["GET", "/users/me", "user", { id: "me" }], ["GET", "/users/me/a/b", "deep", { id: "me" }],
+      ["GET", "/users/me/x/1", "mexy", { y: "1" }], ["GET", "/users/me/x", "tab", { tab: "x" }], ["GET", "/users/me/", null],
+    ],
+  },
+  {
     name: "params bind one non-empty segment, undecoded",
     routes: [["GET", "/books/:isbn", "book"], ["GET", "/books/:isbn/pages/:page", "page"]],
     requests: [
