@@ -172,7 +172,8 @@ export class TrieRouter<T> implements Router<T> {
     state.count = 0;
     state.wildcard = null;
     state.groups = null;
-    const found = descend(tree.root, path, state.captures) ?? walk(tree.root, path, 0, state);
+    let found = descend(tree.root, path, state.captures);
+    if (found === undefined) found = walk(tree.root, path, 0, state);
     if (found === null) return null;
     const params: Params = {};
     const { names } = found;
@@ -209,16 +210,20 @@ interface WalkState<T> {
 
 /**
  * The first branch {@link walk} would try, as a loop: a matching static child, else the param child.
- * The leaf when that branch ends in one (so it is walk's answer too); `undefined` when it does not, or
+ * The leaf when that branch ends in one (so it is walk's answer too); null when it does not and no node
+ * on the way offered another branch (a miss, walk would find nothing either); `undefined` otherwise, or
  * when a node has compound or wildcard children: then walk decides, backtracking as it needs.
  */
-function descend<T>(root: Node<T>, path: string, captures: string[]): Leaf<T> | undefined {
+function descend<T>(root: Node<T>, path: string, captures: string[]): Leaf<T> | null | undefined {
   const length = path.length;
   let node = root;
   let pos = 0;
   let count = 0;
+  // Whether a node passed on the way had a param child besides the static one taken: only then can
+  // walk's backtracking find what this branch did not.
+  let fork = false;
   for (;;) {
-    if (pos === length) return node.leaf ?? undefined;
+    if (pos === length) return node.leaf ?? (fork ? undefined : null);
     if (node.compounds !== null || node.wildcards !== null) return undefined;
     let end = path.indexOf("/", pos + 1);
     if (end === -1) end = length;
@@ -237,9 +242,11 @@ function descend<T>(root: Node<T>, path: string, captures: string[]): Leaf<T> | 
       next = node.statics.get(path.slice(pos + 1, end)) ?? null;
     }
     if (next === null) {
-      if (node.param === null || end === pos + 1) return undefined;
+      if (node.param === null || end === pos + 1) return fork ? undefined : null;
       captures[count++] = path.slice(pos + 1, end);
       next = node.param;
+    } else if (node.param !== null) {
+      fork = true;
     }
     node = next;
     pos = end;
