@@ -195,7 +195,7 @@ function machineSection(meta) {
   return [
     `- **When**: ${meta.date}${meta.commit ? `, commit \`${meta.commit}\`` : ""}; the whole run took ${Math.floor(meta.elapsedSec / 60)} min ${meta.elapsedSec % 60} s.`,
     `- **Machine**: ${meta.cpu}, ${meta.cores} cores; Node ${meta.node}. CPU placement: ${meta.pinning}.`,
-    `- **Load**: wrk, ${s.connections} keep-alive connections, ${s.warmup} s warm-up per row, then ${s.rounds} rounds of ${s.seconds} s per row, the rows of a table alternating (forward, then backward, rotated every second round; each tsgi row next to the peers it is compared with). All traffic on 127.0.0.1.`,
+    `- **Load**: wrk, ${s.connections} keep-alive connections, ${s.warmup} s warm-up per row, then ${s.rounds} rounds of ${s.seconds} s per row, the rows of a table alternating (forward, then backward, rotated every second round; each tsgi row next to the peers it is compared with)${s.restartEvery > 0 ? `; every server is started afresh (and warmed up again) every ${s.restartEvery} rounds, so a row's rounds come from several processes` : ""}. All traffic on 127.0.0.1.`,
     ...(tools === "" ? [] : [`- **Tools**: ${tools}.`]),
     ...(peers === "" ? [] : [`- **Peers**: ${peers}.`]),
   ].join("\n");

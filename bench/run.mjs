@@ -3,10 +3,11 @@
 //
 //   node bench/run.mjs [--only FAMILY|GROUP,...] [--rows ROW,...] [--quick] [--rounds N] [--seconds N]
 //                      [--warmup N] [--connections N] [--workers N] [--overload-connections N]
-//                      [--overload-timeout N] [--out FILE] [--no-report] [--plan]
+//                      [--overload-timeout N] [--restart-every N] [--out FILE] [--no-report] [--plan]
 //
 // Defaults: 10 rounds of 2 s per row, 2 s warm-up, 50 connections, pool groups up to the cores, 1000
-// connections past saturation; --quick: 2 rounds of 1 s, 1 s warm-up.
+// connections past saturation, fresh server processes every 5 rounds (--restart-every 0: one process
+// per row); --quick: 2 rounds of 1 s, 1 s warm-up, no restarts.
 // Families: http, nginx, cgi, pool, router. Groups (a family's tables): http-hello, http-param,
 // http-routes100, nginx-hello, cgi-direct, cgi-lighttpd, pool-scale, pool-overload, router.
 // --rows keeps only the rows with these ids (plus each group's baseline), e.g. to re-run one
@@ -25,7 +26,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { machine, pinSelf } from "./lib/cpu.mjs";
 import { PHP_FPM } from "./lib/php-fpm.mjs";
-import { groupSteps, runGroup } from "./lib/group.mjs";
+import { groupSteps, restartsIn, runGroup } from "./lib/group.mjs";
 import { assess } from "./lib/stats.mjs";
 import { killAll } from "./lib/proc.mjs";
 import { progress } from "./lib/progress.mjs";
@@ -45,6 +46,7 @@ const { values: flags } = parseArgs({
     rounds: { type: "string" },
     seconds: { type: "string" },
     warmup: { type: "string" },
+    "restart-every": { type: "string" },
     connections: { type: "string" },
     workers: { type: "string" },
     out: { type: "string" },
@@ -65,6 +67,7 @@ const settings = {
   rounds: Number(flags.rounds ?? (flags.quick ? 2 : 10)),
   seconds: Number(flags.seconds ?? (flags.quick ? 1 : 2)),
   warmup: Number(flags.warmup ?? (flags.quick ? 1 : 2)),
+  restartEvery: Number(flags["restart-every"] ?? (flags.quick ? 0 : 5)),
   connections: Number(flags.connections ?? 50),
   workers: Number(flags.workers ?? availableParallelism()),
   overloadConnections: Number(flags["overload-connections"] ?? 1000),
@@ -74,9 +77,10 @@ const settings = {
   routerMs: flags.quick ? 200 : 250,
 };
 for (const [name, value] of Object.entries(settings)) {
-  if (!Number.isInteger(value) || value < 0 || (value === 0 && name !== "warmup")) {
+  const zeroOk = name === "warmup" || name === "restartEvery";
+  if (!Number.isInteger(value) || value < 0 || (value === 0 && !zeroOk)) {
     const flag = name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-    process.stderr.write(`bench: --${flag} must be a whole number${name === "warmup" ? "" : " above 0"} (wrk takes whole seconds)\n`);
+    process.stderr.write(`bench: --${flag} must be a whole number${zeroOk ? "" : " above 0"}${name === "seconds" || name === "warmup" ? " (wrk takes whole seconds)" : ""}\n`);
     process.exit(2);
   }
 }
@@ -113,7 +117,7 @@ function estimateSec(groups) {
     // Measured on a 2-core machine: ~0.35 s per round around wrk, ~0.4 s per CGI or router round.
     const perRound = group.unit === "req/s" ? settings.seconds + 0.35 : group.id === "cgi-lighttpd" ? settings.cgiSeconds + 0.35 : 0.4;
     const setup = group.unit === "req/s" ? 1 + settings.warmup : 0.5;
-    total += 1 + group.rows.length * (setup + rounds * perRound);
+    total += 1 + group.rows.length * (setup * (1 + restartsIn(group, rounds, settings.restartEvery)) + rounds * perRound);
   }
   return total;
 }
@@ -154,11 +158,11 @@ if (flags.plan) {
 }
 process.stderr.write(`bench: ${planned.length} groups, ${planned.reduce((n, group) => n + group.rows.length, 0)} rows, ${settings.rounds} rounds of ${settings.seconds} s; about ${Math.ceil(estimateSec(planned) / 60)} min\n`);
 if (flags.plan) process.exit(0);
-const total = planned.reduce((sum, group) => sum + groupSteps(group, settings.rounds), 0);
+const total = planned.reduce((sum, group) => sum + groupSteps(group, settings.rounds, settings.restartEvery), 0);
 const bar = progress(total);
 const results = [];
 for (const group of planned) {
-  const { rows, noise } = await runGroup(group, { rounds: settings.rounds, bar });
+  const { rows, noise } = await runGroup(group, { rounds: settings.rounds, bar, restartEvery: settings.restartEvery });
   group.cleanup?.();
   const { rows: _planned, cleanup: _cleanup, ...info } = group;
   results.push({ ...info, noise, rows });

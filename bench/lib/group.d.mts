@@ -25,7 +25,8 @@ export interface Row {
   setup(): Promise<{ idleKb?: number; warmup?(): Promise<void>; sample(): Promise<Sample>; stop?(): Promise<void> }>;
 }
 
-export function groupSteps(group: { rows: unknown[]; rounds?: number }, rounds: number): number;
+export function groupSteps(group: { rows: unknown[]; rounds?: number; unit?: string }, rounds: number, restartEvery?: number): number;
+export function restartsIn(group: { unit?: string }, rounds: number, restartEvery: number): number;
 export function roundOrder<T>(items: T[], round: number): T[];
 export function combine(samples: (Sample | null)[], idleKb: number | undefined): Sample & { status: "ok"; median: number; samples: (number | null)[]; rounds: (Sample | null)[] };
-export function runGroup(group: { title: string; unit: string; rows: Row[]; rounds?: number; runOrder?: string[] }, options: { rounds: number; bar: Bar; watch?: boolean }): Promise<{ rows: Array<Record<string, unknown> & { id: string; status: string }>; noise: { before: { load1?: number; othersCores?: number }; during: { load1?: { median: number; max: number }; othersCores?: { median: number; max: number } } } }>;
+export function runGroup(group: { title: string; unit: string; rows: Row[]; rounds?: number; runOrder?: string[] }, options: { rounds: number; bar: Bar; watch?: boolean; restartEvery?: number }): Promise<{ rows: Array<Record<string, unknown> & { id: string; status: string }>; noise: { before: { load1?: number; othersCores?: number }; during: { load1?: { median: number; max: number }; othersCores?: { median: number; max: number } } } }>;

@@ -9,8 +9,19 @@ import { idleReading, load1 } from "./noise.mjs";
 import { summarize } from "./stats.mjs";
 
 /** Steps the progress line counts for a group (a group may ask for fewer rounds than the run's). */
-export function groupSteps(group, rounds) {
-  return group.rows.length * (2 + Math.min(rounds, group.rounds ?? rounds));
+export function groupSteps(group, rounds, restartEvery = 0) {
+  const taken = Math.min(rounds, group.rounds ?? rounds);
+  return group.rows.length * (2 + taken + restartsIn(group, taken, restartEvery));
+}
+
+/**
+ * How many times a group's servers are started afresh during its rounds: throughput groups get new
+ * processes every `restartEvery` rounds, because one process's JIT and heap settle into a state that
+ * can favour or handicap it by a few percent for its whole life; rounds spread over several processes
+ * average that out instead of baking one draw into the result.
+ */
+export function restartsIn(group, rounds, restartEvery) {
+  return group.unit === "req/s" && restartEvery > 0 ? Math.floor((rounds - 1) / restartEvery) : 0;
 }
 
 /** The order of the rows in round `round` (0-based): forward on even rounds, backward on odd ones, rotated one place every two rounds. */
@@ -71,8 +82,9 @@ export function combine(samples, idleKb) {
  * the machine's load average and other processes' CPU before the group and during its rounds.
  * `watch` (default: on) takes a one-second reading of the idle machine before the group starts.
  */
-export async function runGroup(group, { rounds: runRounds, bar, watch = true }) {
+export async function runGroup(group, { rounds: runRounds, bar, watch = true, restartEvery = 0 }) {
   const rounds = Math.min(runRounds, group.rounds ?? runRounds);
+  const fresh = restartsIn(group, rounds, restartEvery) > 0;
   const results = new Map();
   const live = [];
   const skip = (count) => { for (let i = 0; i < count; i++) bar.skip(); };
@@ -89,7 +101,8 @@ export async function runGroup(group, { rounds: runRounds, bar, watch = true }) 
           skip(1 + rounds);
           continue;
         }
-        live.push({ row, handle: await row.setup(), samples: Array(rounds).fill(null), error: undefined });
+        const handle = await row.setup();
+        live.push({ row, handle, idleKb: handle.idleKb, samples: Array(rounds).fill(null), error: undefined });
         bar.done(`${row.label}: ready`);
       } catch (error) {
         results.set(row.id, failure(error));
@@ -103,6 +116,21 @@ export async function runGroup(group, { rounds: runRounds, bar, watch = true }) 
       bar.done(`${entry.row.label}: warm`);
     }
     for (let round = 0; round < rounds; round++) {
+      if (fresh && round > 0 && round % restartEvery === 0) {
+        for (const entry of live) {
+          if (entry.error !== undefined) { bar.skip(); continue; }
+          bar.start(`${group.title}: fresh processes for ${entry.row.label}`);
+          try {
+            await entry.handle.stop?.();
+            entry.handle = await entry.row.setup();
+            await entry.handle.warmup?.();
+            bar.done(`${entry.row.label}: restarted and warm`);
+          } catch (error) {
+            entry.error = error;
+            bar.done(`${entry.row.label}: failed`);
+          }
+        }
+      }
       for (const entry of roundOrder(inRunOrder(live, group.runOrder), round)) {
         bar.start(`${group.title} (round ${round + 1}/${rounds}): ${entry.row.label}`);
         if (entry.error !== undefined) { bar.done(`${entry.row.label}: failed`); continue; }
@@ -120,7 +148,7 @@ export async function runGroup(group, { rounds: runRounds, bar, watch = true }) 
   } finally {
     for (const entry of [...live].reverse()) await entry.handle.stop?.().catch(() => {});
   }
-  for (const entry of live) results.set(entry.row.id, entry.error !== undefined ? failure(entry.error) : combine(entry.samples, entry.handle.idleKb));
+  for (const entry of live) results.set(entry.row.id, entry.error !== undefined ? failure(entry.error) : combine(entry.samples, entry.idleKb));
   const rows = group.rows.map((row) => ({
     id: row.id,
     label: row.label,

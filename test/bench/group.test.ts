@@ -40,6 +40,25 @@ describe("bench group runner", () => {
     expect(rows.map((row) => row.id)).toEqual(["a", "b", "c"]);
   });
 
+  it("starts a throughput table's servers afresh every restartEvery rounds and keeps the first idle memory", async () => {
+    const log: string[] = [];
+    let setups = 0;
+    let stops = 0;
+    const counted = (row: Row): Row => ({ ...row, setup: async () => {
+      setups++;
+      const handle = await row.setup();
+      return { ...handle, idleKb: 100 * setups, stop: async () => { stops++; } };
+    } });
+    const group = { title: "t", unit: "req/s", rows: [counted(fakeRow("a", log, [1, 2, 3, 4, 5])), counted(fakeRow("b", log, [1, 2, 3, 4, 5]))] };
+    const { rows } = await runGroup(group, { rounds: 5, bar, watch: false, restartEvery: 2 });
+    expect([setups, stops]).toEqual([6, 6]);
+    expect(rows.map((row) => (row as { rss?: { idleKb?: number } }).rss?.idleKb)).toEqual([100, 200]);
+    const cgi = { title: "t", unit: "ms", rows: [counted(fakeRow("c", log, [1, 2, 3]))] };
+    setups = 0;
+    await runGroup(cgi, { rounds: 3, bar, watch: false, restartEvery: 1 });
+    expect(setups).toBe(1);
+  });
+
   it("alternates the rows, keeps every round in its slot and takes the median", async () => {
     const log: string[] = [];
     const group = { title: "t", unit: "req/s", rows: [fakeRow("a", log, [10, 30, 20, 40, 50]), fakeRow("b", log, [1, 2, 3, 4, 5]), fakeRow("c", log, [], { unavailable: "not built" })] };
