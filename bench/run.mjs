@@ -6,7 +6,7 @@
 //                      [--overload-timeout N] [--restart-every N] [--out FILE] [--no-report] [--plan]
 //
 // Defaults: 10 rounds of 2 s per row, 2 s warm-up, 50 connections, pool groups up to the cores, 1000
-// connections past saturation, fresh server processes every 5 rounds (--restart-every 0: one process
+// connections past saturation, fresh server processes every 2 rounds (--restart-every 0: one process
 // per row); --quick: 2 rounds of 1 s, 1 s warm-up, no restarts.
 // Families: http, nginx, cgi, pool, router. Groups (a family's tables): http-hello, http-param,
 // http-routes100, nginx-hello, cgi-direct, cgi-lighttpd, pool-scale, pool-overload, router.
@@ -67,7 +67,7 @@ const settings = {
   rounds: Number(flags.rounds ?? (flags.quick ? 2 : 10)),
   seconds: Number(flags.seconds ?? (flags.quick ? 1 : 2)),
   warmup: Number(flags.warmup ?? (flags.quick ? 1 : 2)),
-  restartEvery: Number(flags["restart-every"] ?? (flags.quick ? 0 : 5)),
+  restartEvery: Number(flags["restart-every"] ?? (flags.quick ? 0 : 2)),
   connections: Number(flags.connections ?? 50),
   workers: Number(flags.workers ?? availableParallelism()),
   overloadConnections: Number(flags["overload-connections"] ?? 1000),
