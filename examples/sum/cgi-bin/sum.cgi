@@ -734,18 +734,6 @@ async function* bodyToEnd(source) {
 }
 
 // src/server/cgi/output.ts
-function headBytes(plan2) {
-  const text2 = cgiHeadText(plan2);
-  const bytes = new Uint8Array(text2.length);
-  for (let i = 0; i < text2.length; i++) bytes[i] = text2.charCodeAt(i);
-  return bytes;
-}
-function join(head, body) {
-  const out = new Uint8Array(head.byteLength + body.byteLength);
-  out.set(head, 0);
-  out.set(body, head.byteLength);
-  return out;
-}
 var CgiReplySink = class {
   #out;
   #signal;
@@ -766,7 +754,7 @@ var CgiReplySink = class {
     this.#write(cgiReplyBytes(plan2, body));
   }
   head(plan2, first) {
-    return this.#write(join(headBytes(plan2), first));
+    return this.#write(cgiReplyBytes(plan2, first));
   }
   chunk(bytes) {
     return this.#write(bytes);

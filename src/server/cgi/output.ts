@@ -1,5 +1,5 @@
 /** The CGI runner's reply sink: a {@link ReplyPlan} as RFC 3875 §6 asks — `Status:`, fields, blank line, body. @module */
-import { cgiHeadText, cgiReplyBytes, type ReplyPlan } from "../../gateway/reply-plan.js";
+import { cgiReplyBytes, type ReplyPlan } from "../../gateway/reply-plan.js";
 import type { ReplySink } from "../../gateway/reply-writer.js";
 
 /** Where the reply goes: `process.stdout` or any writable with the same few methods. */
@@ -7,20 +7,6 @@ export interface CgiOutput {
   write(chunk: string | Uint8Array): boolean;
   once(event: "drain" | "close" | "error", listener: (...args: unknown[]) => void): unknown;
   off(event: "drain" | "close" | "error", listener: (...args: unknown[]) => void): unknown;
-}
-
-function headBytes(plan: ReplyPlan): Uint8Array {
-  const text = cgiHeadText(plan);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
-
-function join(head: Uint8Array, body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(head.byteLength + body.byteLength);
-  out.set(head, 0);
-  out.set(body, head.byteLength);
-  return out;
 }
 
 /**
@@ -52,7 +38,7 @@ export class CgiReplySink implements ReplySink {
   }
 
   head(plan: ReplyPlan, first: Uint8Array): boolean {
-    return this.#write(join(headBytes(plan), first));
+    return this.#write(cgiReplyBytes(plan, first));
   }
 
   chunk(bytes: Uint8Array): boolean {

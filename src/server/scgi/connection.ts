@@ -6,7 +6,7 @@ import { addressName, finishEnv, type EnvBase } from "../../gateway/env-core.js"
 import type { ParamEnvBuilder } from "../../gateway/param-env.js";
 import { describeRequest, invoke, stackOf } from "../../gateway/invoke.js";
 import { LazyAbort } from "../../gateway/lazy-abort.js";
-import { cgiHeadText, cgiReplyBytes, planReply, type ReplyPlan } from "../../gateway/reply-plan.js";
+import { cgiReplyBytes, planReply } from "../../gateway/reply-plan.js";
 import { sendPlan, type ReplySink } from "../../gateway/reply-writer.js";
 import { ScgiHeaderParser, ScgiProtocolError, type ScgiHeader } from "../../protocol/scgi/index.js";
 import { BodyQueue } from "../body-queue.js";
@@ -171,12 +171,11 @@ export class ScgiConnection {
   }
 
   #sink(): ReplySink {
-    const head = (plan: ReplyPlan): Buffer => Buffer.from(cgiHeadText(plan), "latin1");
     const done = (): boolean => this.#done;
     return {
       get gone() { return done(); },
       whole: (plan, body) => this.#finish(cgiReplyBytes(plan, body)),
-      head: (plan, first) => this.socket.write(Buffer.concat([head(plan), first])),
+      head: (plan, first) => this.socket.write(cgiReplyBytes(plan, first)),
       chunk: (bytes) => this.socket.write(bytes),
       drained: () => this.#drained(),
       end: () => this.#finish(null),
