@@ -8,12 +8,48 @@
  * @module
  */
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** 1 for the ASCII characters of an RFC 9110 token (`tchar`). */
+const TCHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TCHAR[c.charCodeAt(0)] = 1;
+
+/**
+ * True for a non-empty RFC 9110 token. A loop, not a regex: it runs for every reply field, and a
+ * regex call costs more than the few characters of a header name.
+ */
+export function isToken(name: string): boolean {
+  const length = name.length;
+  if (length === 0) return false;
+  for (let i = 0; i < length; i++) {
+    const c = name.charCodeAt(i);
+    if (c > 127 || TCHAR[c] === 0) return false;
+  }
+  return true;
+}
+
+/**
+ * How a header value is sent: 0 when every character is printable ASCII (0x20–0x7E, the common case),
+ * 1 when it also holds HTAB, 2 when it holds obs-text (U+0080–U+00FF, one byte each, not UTF-8), -1
+ * when some character cannot be sent as itself (see {@link valueProblem} for which and why).
+ * Example: `valueClass("text/plain") === 0`, `valueClass("caf\u00e9") === 2`, `valueClass("a\r\nb") === -1`.
+ */
+export function valueClass(value: string): -1 | 0 | 1 | 2 {
+  let result: 0 | 1 | 2 = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x20 && c <= 0x7e) continue;
+    if (c >= 0x80 && c <= 0xff) result = 2;
+    else if (c === 0x09) {
+      if (result === 0) result = 1;
+    } else return -1;
+  }
+  return result;
+}
 
 /** Why a header name is not an RFC 9110 token, or undefined when it is. Example: `nameProblem("x y")`. */
 export function nameProblem(name: string): string | undefined {
-  if (TOKEN.test(name)) return undefined;
+  if (isToken(name)) return undefined;
   return `header name ${JSON.stringify(name)} is not a token: use letters, digits and !#$%&'*+-.^_\`|~ only`;
 }
 

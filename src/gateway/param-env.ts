@@ -9,7 +9,7 @@
  */
 import { TSGI_VERSION, type Env, type RequestBody } from "../contract.js";
 import { copyParams, createEnv, isDroppedParam, type EnvBase } from "./env-core.js";
-import { LAZY_ABORT, SIGNAL_PROPERTY, type LazyAbort } from "./lazy-abort.js";
+import { LAZY_ABORT, type LazyAbort } from "./lazy-abort.js";
 
 /** The RFC 3875 keys every env has, with the value createEnv gives them when no parameter does. */
 const DEFAULTS: ReadonlyArray<readonly [string, string]> = [
@@ -115,13 +115,16 @@ export class ParamEnvBuilder {
     this.#extraKeys = extraKeys;
   }
 
+  /** How many layouts this builder serves from a generated maker (at most 8). */
+  get learnt(): number {
+    return this.#layouts.filter((layout) => layout.make !== undefined).length;
+  }
+
   /** The env of one request: the parameters (names as sent, HTTP_* values one char per byte) and the server's extra values. */
   build(base: EnvBase, input: RequestBody, abort: LazyAbort, params: Array<[string, string]>, extra: readonly string[] = []): Env {
     const layout = this.#find(params);
     if (layout?.make !== undefined) {
-      const env = layout.make(params, extra, input, base, abort, LAZY_ABORT, TSGI_VERSION);
-      Object.defineProperty(env, "tsgi.signal", SIGNAL_PROPERTY);
-      return env;
+      return layout.make(params, extra, input, base, abort, LAZY_ABORT, TSGI_VERSION);
     }
     const env = createEnv(base, input, abort);
     const record = env as unknown as Record<string, string>;

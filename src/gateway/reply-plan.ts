@@ -14,7 +14,7 @@
  * @module
  */
 import type { BodyChunk, HeaderList, Reply, ReplyBody } from "../contract.js";
-import { headerProblem } from "./header-check.js";
+import { headerProblem, isToken, valueClass } from "./header-check.js";
 import { reasonPhrase } from "./status.js";
 
 /** A streamed body. */
@@ -75,11 +75,6 @@ function plan(status: number, headers: HeaderList, whole: string | Uint8Array | 
   return { status, reason: reasonPhrase(status), headers, whole, stream, discard, problem, latin1Head };
 }
 
-/** A value of printable ASCII only: the common case, judged with one test. */
-const PLAIN_VALUE = /^[\x20-\x7e]*$/;
-const NON_ASCII = /[\x80-\xff]/;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
 /** Lengths of the names the plan treats specially: te, status, upgrade/trailer, connection/keep-alive, content-length, proxy-connection, transfer-encoding. */
 function special(length: number): boolean {
   return length === 2 || length === 6 || length === 7 || length === 10 || length === 14 || length === 16 || length === 17;
@@ -134,10 +129,11 @@ export function planReply(reply: Reply, method: string, development = false): Re
     }
     const name = pair[0];
     const value = pair[1];
-    if (!TOKEN.test(name) || !PLAIN_VALUE.test(value)) {
+    const kind = valueClass(value);
+    if (kind !== 0 || !isToken(name)) {
       const problem = headerProblem(name, value);
       if (problem !== undefined) return invalid(problem, reply, method, development);
-      if (NON_ASCII.test(value)) latin1Head = true;
+      if (kind === 2) latin1Head = true;
     }
     const lower = special(name.length) ? name.toLowerCase() : "";
     if (lower === "content-length") {
@@ -146,7 +142,7 @@ export function planReply(reply: Reply, method: string, development = false): Re
       lengthValue = pair[1];
     } else if (lower === "status") {
       return invalid("a Status header; set reply.status instead", reply, method, development);
-    } else if (HOP_BY_HOP.has(lower)) {
+    } else if (lower !== "" && HOP_BY_HOP.has(lower)) {
       if (!copied) {
         headers = list.slice(0, i);
         copied = true;

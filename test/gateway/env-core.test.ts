@@ -64,8 +64,8 @@ describe("env core", () => {
   });
 
   it("gives every env the same keys in the same order, whatever the server", () => {
-    const a = Object.keys(createEnv(base, EMPTY_INPUT, new LazyAbort()));
-    const b = Object.keys(createEnv({ ...base, development: true }, EMPTY_INPUT, new LazyAbort()));
+    const a = Object.keys(finishEnv(createEnv(base, EMPTY_INPUT, new LazyAbort()), undefined));
+    const b = Object.keys(finishEnv(createEnv({ ...base, development: true }, EMPTY_INPUT, new LazyAbort()), undefined));
     expect(a).toEqual(b);
     expect(a).toContain("tsgi.signal");
     expect(a).toContain("tsgi.development");

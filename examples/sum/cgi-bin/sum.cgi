@@ -274,7 +274,6 @@ function createEnv(base, input, abort) {
     "tsgi.development": base.development,
     [LAZY_ABORT]: abort
   };
-  Object.defineProperty(env, "tsgi.signal", SIGNAL_PROPERTY);
   return env;
 }
 function isDroppedParam(name) {
@@ -382,6 +381,7 @@ function finishEnv(env, scriptName) {
   if (scriptName !== void 0) applyScriptName(env, scriptName);
   const https = env.HTTPS;
   if (https !== void 0 && (https === "on" || https.toLowerCase() === "on")) env["tsgi.url_scheme"] = "https";
+  if (env["tsgi.signal"] === void 0) Object.defineProperty(env, "tsgi.signal", SIGNAL_PROPERTY);
   return env;
 }
 
@@ -398,10 +398,32 @@ function envFromParams(params2, gateway) {
 }
 
 // src/gateway/header-check.ts
-var TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 var BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+var TCHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TCHAR[c.charCodeAt(0)] = 1;
+function isToken(name) {
+  const length = name.length;
+  if (length === 0) return false;
+  for (let i = 0; i < length; i++) {
+    const c = name.charCodeAt(i);
+    if (c > 127 || TCHAR[c] === 0) return false;
+  }
+  return true;
+}
+function valueClass(value) {
+  let result = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 32 && c <= 126) continue;
+    if (c >= 128 && c <= 255) result = 2;
+    else if (c === 9) {
+      if (result === 0) result = 1;
+    } else return -1;
+  }
+  return result;
+}
 function nameProblem(name) {
-  if (TOKEN.test(name)) return void 0;
+  if (isToken(name)) return void 0;
   return `header name ${JSON.stringify(name)} is not a token: use letters, digits and !#$%&'*+-.^_\`|~ only`;
 }
 function describeChar(code) {
@@ -443,9 +465,6 @@ function bodyProblem(body) {
 function plan(status, headers, whole, stream, discard, problem, latin1Head = false) {
   return { status, reason: reasonPhrase(status), headers, whole, stream, discard, problem, latin1Head };
 }
-var PLAIN_VALUE = /^[\x20-\x7e]*$/;
-var NON_ASCII = /[\x80-\xff]/;
-var TOKEN2 = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 function special(length) {
   return length === 2 || length === 6 || length === 7 || length === 10 || length === 14 || length === 16 || length === 17;
 }
@@ -477,10 +496,11 @@ function planReply(reply, method, development = false) {
     }
     const name = pair[0];
     const value = pair[1];
-    if (!TOKEN2.test(name) || !PLAIN_VALUE.test(value)) {
+    const kind = valueClass(value);
+    if (kind !== 0 || !isToken(name)) {
       const problem = headerProblem(name, value);
       if (problem !== void 0) return invalid(problem, reply, method, development);
-      if (NON_ASCII.test(value)) latin1Head = true;
+      if (kind === 2) latin1Head = true;
     }
     const lower = special(name.length) ? name.toLowerCase() : "";
     if (lower === "content-length") {
@@ -489,7 +509,7 @@ function planReply(reply, method, development = false) {
       lengthValue = pair[1];
     } else if (lower === "status") {
       return invalid("a Status header; set reply.status instead", reply, method, development);
-    } else if (HOP_BY_HOP.has(lower)) {
+    } else if (lower !== "" && HOP_BY_HOP.has(lower)) {
       if (!copied) {
         headers = list.slice(0, i);
         copied = true;

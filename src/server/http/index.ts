@@ -24,13 +24,11 @@ import type { RunningServer, StartServer } from "../types.js";
 import { buildHttpEnv, Refusal, rememberConnection, type HttpEnvBase } from "./env.js";
 import { boundPort, listenOn } from "../listen.js";
 import { httpLimits, type HttpServerOptions } from "./options.js";
-import { Pipeline, ticketOf, type PipelineHost } from "./pipeline.js";
+import { Pipeline, type PipelineHost, type Ticket } from "./pipeline.js";
 import { HttpReplySink, writeWhole } from "./reply.js";
 
 export type { HttpServerOptions } from "./options.js";
 export { ListenError } from "../listen.js";
-
-type TrackedResponse = ServerResponse;
 
 function hasBody(env: Env): boolean {
   const length = env.CONTENT_LENGTH;
@@ -81,11 +79,11 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
 
   const pipelines = new Set<Pipeline>();
   const pipelineHost: PipelineHost = {
-    start: (res) => run(res.req, res as TrackedResponse),
-    release(res, finished) {
+    start: (ticket) => run(ticket.res.req, ticket.res, ticket),
+    release(ticket, finished) {
       inFlight--;
       served++;
-      if (!finished) ticketOf(res).abort(new Error("the client closed the connection"));
+      if (!finished) ticket.abort(new Error("the client closed the connection"));
       if (closing && inFlight === 0) allSettled?.();
     },
     overflow(socket, waiting) {
@@ -95,17 +93,17 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
     closed: (pipeline) => pipelines.delete(pipeline),
   };
 
-  function eachLive(visit: (res: TrackedResponse) => void): void {
-    for (const pipeline of pipelines) for (const res of pipeline.live) visit(res as TrackedResponse);
+  function eachLive(visit: (ticket: Ticket) => void): void {
+    for (const pipeline of pipelines) for (const ticket of pipeline.live) visit(ticket);
   }
 
-  function failed(env: Env, res: TrackedResponse, error: unknown): void {
+  function failed(env: Env, res: ServerResponse, error: unknown): void {
     log.write(`tsgi: ${describeRequest(env)}: sending the reply failed: ${stackOf(error)}`);
     res.destroy();
   }
 
   /** Writes a reply; true when it went whole to the socket (the request is then over). */
-  function respond(env: Env, res: TrackedResponse, reply: Reply): boolean {
+  function respond(env: Env, res: ServerResponse, reply: Reply): boolean {
     try {
       const plan = planReply(reply, env.REQUEST_METHOD, development);
       if (plan.stream === null && plan.problem === undefined && plan.discard === undefined) {
@@ -120,14 +118,14 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
     return false;
   }
 
-  function handle(req: IncomingMessage, res: TrackedResponse): void {
+  function handle(req: IncomingMessage, res: ServerResponse): void {
     inFlight++;
     Pipeline.of(req.socket, limits, pipelineHost).admit(res);
   }
 
-  function run(req: IncomingMessage, res: TrackedResponse): boolean {
+  function run(req: IncomingMessage, res: ServerResponse, ticket: Ticket): boolean {
     if (closing) res.shouldKeepAlive = false;
-    const env = buildHttpEnv(req, base, EMPTY_INPUT, ticketOf(res), limits.maxHeaders);
+    const env = buildHttpEnv(req, base, EMPTY_INPUT, ticket, limits.maxHeaders);
     if (env instanceof Refusal) return refuse(res, env, req.method ?? "GET");
     if (hasBody(env)) env["tsgi.input"] = new RequestInput(req.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>);
     const result = invoke(app, env, log, development);
@@ -149,7 +147,7 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
   let forceTimer: NodeJS.Timeout | undefined;
   let lingerTimer: NodeJS.Timeout | undefined;
   const force = (): void => {
-    eachLive((res) => ticketOf(res).abort(new Error("the server is shutting down")));
+    eachLive((ticket) => ticket.abort(new Error("the server is shutting down")));
     server.closeAllConnections();
   };
 
@@ -170,7 +168,7 @@ export const serveHttp: StartServer<HttpServerOptions> = async (app: App, option
     } catch {
       server.close(); // runtimes whose http.Server is not a net.Server (Bun): their own close
     }
-    eachLive((res) => {
+    eachLive(({ res }) => {
       if (!res.headersSent) res.shouldKeepAlive = false;
     });
     if (graceMs === 0) force();

@@ -25,13 +25,13 @@ export interface PipelineLimits {
 /** What a pipeline tells the server. */
 export interface PipelineHost {
   /**
-   * Runs a request (its turn came); `res.req` is its request. Returns true when the whole reply was
-   * handed to the connection's socket before returning (the usual synchronous app): the request is then
-   * over at once, and no `close` listener is needed to learn it.
+   * Runs a request (its turn came); `ticket.res.req` is its request. Returns true when the whole reply
+   * was handed to the connection's socket before returning (the usual synchronous app): the request is
+   * then over at once, and no `close` listener is needed to learn it.
    */
-  start(res: ServerResponse): boolean;
+  start(ticket: Ticket): boolean;
   /** A request is over: its reply closed, or its connection died before it did. Called once per request. */
-  release(res: ServerResponse, finished: boolean): void;
+  release(ticket: Ticket, finished: boolean): void;
   /** The connection was dropped for pipelining too much. */
   overflow(socket: Socket, waiting: number): void;
   /** A connection's pipeline opened or closed (the server keeps the live ones for shutdown). */
@@ -47,25 +47,22 @@ const RELEASED = 2;
 const TICKET = Symbol("tsgi.ticket");
 
 /**
- * A request's place in its connection's pipeline, and its lazily made `tsgi.signal` (one object per
- * request, under one key of the reply: each key added to a node:http reply costs a property store).
+ * A request's place in its connection's pipeline, and its lazily made `tsgi.signal`. The reply learns
+ * its ticket only when the request outlives its start (a `close` listener must find it): each key added
+ * to a node:http reply costs a property store on the hot path.
  */
 export class Ticket extends LazyAbort {
   state = WAITING;
-  constructor(readonly pipeline: Pipeline) {
+  constructor(readonly pipeline: Pipeline, readonly res: ServerResponse) {
     super();
   }
 }
 
-type Tracked = ServerResponse & { [TICKET]: Ticket };
-
-/** The ticket of a reply the pipeline admitted. */
-export function ticketOf(res: ServerResponse): Ticket {
-  return (res as Tracked)[TICKET];
-}
+type Tracked = ServerResponse & { [TICKET]?: Ticket };
 
 function onClose(this: Tracked): void {
-  this[TICKET].pipeline.release(this);
+  const ticket = this[TICKET] as Ticket;
+  ticket.pipeline.release(ticket);
 }
 
 /** The pipeline of one connection, created on its first request. */
@@ -73,10 +70,10 @@ export class Pipeline {
   readonly #socket: Socket;
   readonly #limits: PipelineLimits;
   readonly #host: PipelineHost;
-  /** The live replies: the usual single one in a field, more (pipelining) in a set made on first use. */
-  #only: Tracked | undefined = undefined;
-  #more: Set<Tracked> | undefined = undefined;
-  readonly #waiting: Tracked[] = [];
+  /** The live requests: the usual single one in a field, more (pipelining) in a set made on first use. */
+  #only: Ticket | undefined = undefined;
+  #more: Set<Ticket> | undefined = undefined;
+  readonly #waiting: Ticket[] = [];
   #active = 0;
   #paused = false;
   #pumping = false;
@@ -96,21 +93,20 @@ export class Pipeline {
     return piped[PIPELINE] ??= new Pipeline(socket, limits, host);
   }
 
-  /** The replies taken and not yet released (running or waiting). */
-  get live(): ServerResponse[] {
-    const out: ServerResponse[] = this.#only === undefined ? [] : [this.#only];
+  /** The requests taken and not yet released (running or waiting). */
+  get live(): Ticket[] {
+    const out: Ticket[] = this.#only === undefined ? [] : [this.#only];
     if (this.#more !== undefined) out.push(...this.#more);
     return out;
   }
 
   /** Takes a request: runs it now, or when the connection's earlier replies are out of the way. */
   admit(res: ServerResponse): void {
-    const tracked = res as Tracked;
-    tracked[TICKET] = new Ticket(this);
-    if (this.#only === undefined) this.#only = tracked;
-    else (this.#more ??= new Set()).add(tracked);
+    const ticket = new Ticket(this, res);
+    if (this.#only === undefined) this.#only = ticket;
+    else (this.#more ??= new Set()).add(ticket);
     if (this.#waiting.length === 0 && this.#canStart()) {
-      this.#start(tracked);
+      this.#start(ticket);
       return;
     }
     if (this.#waiting.length >= this.#limits.maxWaiting || this.#socket.destroyed) {
@@ -118,10 +114,10 @@ export class Pipeline {
         this.#host.overflow(this.#socket, this.#waiting.length);
         this.#socket.destroy();
       }
-      this.release(res, false);
+      this.release(ticket, false);
       return;
     }
-    this.#waiting.push(tracked);
+    this.#waiting.push(ticket);
     if (!this.#paused) {
       this.#paused = true;
       this.#socket.pause();
@@ -129,31 +125,33 @@ export class Pipeline {
   }
 
   /**
-   * A reply is over (handed whole to the socket, closed, or its connection died): releases it once and
-   * lets the next one start. `finished` defaults to whether node finished writing it.
+   * A request is over (its reply handed whole to the socket, closed, or its connection died): releases
+   * it once and lets the next one start. `finished` defaults to whether node finished writing the reply.
    */
-  release(res: ServerResponse, finished = res.writableFinished): void {
-    const tracked = res as Tracked;
-    const ticket = tracked[TICKET];
+  release(ticket: Ticket, finished = ticket.res.writableFinished): void {
     const state = ticket.state;
     if (state === RELEASED) return;
     ticket.state = RELEASED;
-    if (this.#only === tracked) this.#only = undefined;
-    else this.#more?.delete(tracked);
-    this.#host.release(res, finished);
+    if (this.#only === ticket) this.#only = undefined;
+    else this.#more?.delete(ticket);
+    this.#host.release(ticket, finished);
     if (state === STARTED) {
       this.#active--;
       if (this.#waiting.length > 0 && !this.#pumping) this.#pump();
     }
   }
 
-  #start(res: Tracked): void {
-    res[TICKET].state = STARTED;
+  #start(ticket: Ticket): void {
+    ticket.state = STARTED;
     this.#active++;
     // A reply handed whole to the socket is over; its bytes count in the socket's buffer (highWater). A
     // reply still running, streaming or queued behind an earlier one (no socket yet) ends at its close.
-    if (this.#host.start(res)) this.release(res, true);
-    else res.on("close", onClose); // emitted once; "on" spares the once-wrapper per request
+    if (this.#host.start(ticket)) this.release(ticket, true);
+    else {
+      const res = ticket.res as Tracked;
+      res[TICKET] = ticket;
+      res.on("close", onClose); // emitted once; "on" spares the once-wrapper per request
+    }
   }
 
   #canStart(): boolean {
@@ -164,8 +162,8 @@ export class Pipeline {
     this.#pumping = true;
     try {
       while (this.#waiting.length > 0 && this.#canStart() && !this.#socket.destroyed) {
-        const next = this.#waiting.shift() as Tracked;
-        if (next[TICKET].state === WAITING) this.#start(next);
+        const next = this.#waiting.shift() as Ticket;
+        if (next.state === WAITING) this.#start(next);
       }
     } finally {
       this.#pumping = false;
@@ -178,7 +176,7 @@ export class Pipeline {
 
   #closed(): void {
     this.#waiting.length = 0;
-    for (const res of this.live) this.release(res);
+    for (const ticket of this.live) this.release(ticket);
     this.#host.closed(this);
   }
 }
