@@ -227,20 +227,7 @@ function descend<T>(root: Node<T>, path: string, captures: string[]): Leaf<T> | 
     if (node.compounds !== null || node.wildcards !== null) return undefined;
     let end = path.indexOf("/", pos + 1);
     if (end === -1) end = length;
-    let next: Node<T> | null = null;
-    const keys = node.staticKeys;
-    if (keys !== null) {
-      const size = end - pos - 1;
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i] as string;
-        if (key.length === size && path.startsWith(key, pos + 1)) {
-          next = (node.staticNodes as Array<Node<T>>)[i] as Node<T>;
-          break;
-        }
-      }
-    } else if (node.statics !== null) {
-      next = node.statics.get(path.slice(pos + 1, end)) ?? null;
-    }
+    let next = staticChild(node, path, pos, end);
     if (next === null) {
       if (node.param === null || end === pos + 1) return fork ? undefined : null;
       captures[count++] = path.slice(pos + 1, end);
@@ -253,28 +240,29 @@ function descend<T>(root: Node<T>, path: string, captures: string[]): Leaf<T> | 
   }
 }
 
+/** The static child named by the segment `path[pos + 1, end)`: a scan of the few keys, or the map's lookup. */
+function staticChild<T>(node: Node<T>, path: string, pos: number, end: number): Node<T> | null {
+  const keys = node.staticKeys;
+  if (keys !== null) {
+    const size = end - pos - 1;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      if (key.length === size && path.startsWith(key, pos + 1)) return (node.staticNodes as Array<Node<T>>)[i] as Node<T>;
+    }
+    return null;
+  }
+  return node.statics === null ? null : node.statics.get(path.slice(pos + 1, end)) ?? null;
+}
+
 /** Depth-first, most specific child first; `pos` is the index of the `/` opening the next segment. */
 function walk<T>(node: Node<T>, path: string, pos: number, state: WalkState<T>): Leaf<T> | null {
   if (pos === path.length) return node.leaf;
   let end = path.indexOf("/", pos + 1);
   if (end === -1) end = path.length;
-  const keys = node.staticKeys;
-  if (keys !== null) {
-    const length = end - pos - 1;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i] as string;
-      if (key.length === length && path.startsWith(key, pos + 1)) {
-        const found = walk((node.staticNodes as Array<Node<T>>)[i] as Node<T>, path, end, state);
-        if (found !== null) return found;
-        break;
-      }
-    }
-  } else if (node.statics !== null) {
-    const next = node.statics.get(path.slice(pos + 1, end));
-    if (next !== undefined) {
-      const found = walk(next, path, end, state);
-      if (found !== null) return found;
-    }
+  const next = staticChild(node, path, pos, end);
+  if (next !== null) {
+    const found = walk(next, path, end, state);
+    if (found !== null) return found;
   }
   const { captures } = state;
   const depth = state.count;

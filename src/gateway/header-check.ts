@@ -8,8 +8,6 @@
  * @module
  */
 
-const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
-
 /** 1 for the ASCII characters of an RFC 9110 token (`tchar`). */
 const TCHAR = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TCHAR[c.charCodeAt(0)] = 1;
@@ -28,6 +26,17 @@ export function isToken(name: string): boolean {
   return true;
 }
 
+/** True for a character a header value may hold: HTAB, 0x20–0x7E, 0x80–0xFF (each sent as one byte, itself). */
+function sendable(c: number): boolean {
+  return (c >= 0x20 && c <= 0x7e) || (c >= 0x80 && c <= 0xff) || c === 0x09;
+}
+
+/** The index of the first character of a value that cannot be sent as itself, or -1. */
+function firstUnsendable(value: string): number {
+  for (let i = 0; i < value.length; i++) if (!sendable(value.charCodeAt(i))) return i;
+  return -1;
+}
+
 /**
  * How a header value is sent: 0 when every character is printable ASCII (0x20–0x7E, the common case),
  * 1 when it also holds HTAB, 2 when it holds obs-text (U+0080–U+00FF, one byte each, not UTF-8), -1
@@ -39,10 +48,9 @@ export function valueClass(value: string): -1 | 0 | 1 | 2 {
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c >= 0x20 && c <= 0x7e) continue;
-    if (c >= 0x80 && c <= 0xff) result = 2;
-    else if (c === 0x09) {
-      if (result === 0) result = 1;
-    } else return -1;
+    if (!sendable(c)) return -1;
+    if (c !== 0x09) result = 2;
+    else if (result === 0) result = 1;
   }
   return result;
 }
@@ -70,13 +78,13 @@ function describeChar(code: number): string {
  * ```
  */
 export function valueProblem(name: string, value: string): string | undefined {
-  const match = BAD_VALUE.exec(value);
-  if (match === null) return undefined;
-  const code = match[0].charCodeAt(0);
+  const index = firstUnsendable(value);
+  if (index === -1) return undefined;
+  const code = value.charCodeAt(index);
   const fix = code > 0xff
     ? "percent-encode it (encodeURI for a URL) or use RFC 8187 encoding"
     : "remove control characters (header values are one line of text)";
-  return `header ${name}: its value holds ${describeChar(code)} at index ${match.index}, which cannot be sent as itself; ${fix}`;
+  return `header ${name}: its value holds ${describeChar(code)} at index ${index}, which cannot be sent as itself; ${fix}`;
 }
 
 /** The first problem of a `[name, value]` field, or undefined when it is valid. */

@@ -398,7 +398,6 @@ function envFromParams(params2, gateway) {
 }
 
 // src/gateway/header-check.ts
-var BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 var TCHAR = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TCHAR[c.charCodeAt(0)] = 1;
 function isToken(name) {
@@ -410,15 +409,21 @@ function isToken(name) {
   }
   return true;
 }
+function sendable(c) {
+  return c >= 32 && c <= 126 || c >= 128 && c <= 255 || c === 9;
+}
+function firstUnsendable(value) {
+  for (let i = 0; i < value.length; i++) if (!sendable(value.charCodeAt(i))) return i;
+  return -1;
+}
 function valueClass(value) {
   let result = 0;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c >= 32 && c <= 126) continue;
-    if (c >= 128 && c <= 255) result = 2;
-    else if (c === 9) {
-      if (result === 0) result = 1;
-    } else return -1;
+    if (!sendable(c)) return -1;
+    if (c !== 9) result = 2;
+    else if (result === 0) result = 1;
   }
   return result;
 }
@@ -433,11 +438,11 @@ function describeChar(code) {
   return `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 function valueProblem(name, value) {
-  const match = BAD_VALUE.exec(value);
-  if (match === null) return void 0;
-  const code = match[0].charCodeAt(0);
+  const index = firstUnsendable(value);
+  if (index === -1) return void 0;
+  const code = value.charCodeAt(index);
   const fix = code > 255 ? "percent-encode it (encodeURI for a URL) or use RFC 8187 encoding" : "remove control characters (header values are one line of text)";
-  return `header ${name}: its value holds ${describeChar(code)} at index ${match.index}, which cannot be sent as itself; ${fix}`;
+  return `header ${name}: its value holds ${describeChar(code)} at index ${index}, which cannot be sent as itself; ${fix}`;
 }
 function headerProblem(name, value) {
   return nameProblem(name) ?? valueProblem(name, value);

@@ -60,17 +60,6 @@ export class Refusal {
 const rawKeys = new Map<string, string | null>();
 
 function rawHeaderKey(name: string): string | null {
-  // The fields nearly every request carries, compared as clients spell them: a fresh string compares
-  // faster than it hashes for the map.
-  const length = name.length;
-  if (length === 4) {
-    if (name === "Host" || name === "host") return "HTTP_HOST";
-  } else if (length === 6) {
-    if (name === "Accept" || name === "accept") return "HTTP_ACCEPT";
-  } else if (length === 10) {
-    if (name === "User-Agent" || name === "user-agent") return "HTTP_USER_AGENT";
-    if (name === "Connection" || name === "connection") return "HTTP_CONNECTION";
-  }
   let key = rawKeys.get(name);
   if (key === undefined) {
     key = headerEnvKey(name.toLowerCase());
