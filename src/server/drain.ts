@@ -108,6 +108,8 @@ export const LINGER_MS = 5000;
  */
 export function lingerClose(socket: Socket, lingerMs = LINGER_MS): void {
   socket.end();
+  // The peer closed its side already: nothing more can arrive, and the socket closes once our FIN is out.
+  if (socket.readableEnded) return;
   socket.resume();
   const linger = setTimeout(() => socket.destroy(), lingerMs);
   linger.unref();

@@ -355,6 +355,26 @@ describe("connection closing helpers", () => {
     expect((closedAt as number) - endedAt).toBeLessThan(500);
   });
 
+  it("lingerClose after the peer already closed its side delivers what was written and closes at once", async () => {
+    const { port, serverClosed } = await lingerServer((socket) => {
+      socket.resume();
+      socket.once("end", () => {
+        socket.write("reply after the peer's FIN");
+        lingerClose(socket, 60_000);
+      });
+    });
+    const client = connect({ port, host: "127.0.0.1", allowHalfOpen: true });
+    sockets.push(client);
+    let received = "";
+    client.on("data", (chunk: Buffer) => { received += chunk.toString(); });
+    const ended = new Promise<void>((resolve) => client.once("end", () => resolve()));
+    client.end("request");
+    await within(ended, 2000);
+    expect(received).toBe("reply after the peer's FIN");
+    const closedAt = await within(serverClosed(), 1000);
+    expect(closedAt).not.toBe("pending");
+  });
+
   it("DrainWaiters resolves every waiter on the next wake, and only then", async () => {
     const waiters = new DrainWaiters();
     let woken = 0;

@@ -149,10 +149,7 @@ export function encodeResponse(requestId: number, head: string, body: Uint8Array
     buf.set(body, off);
     off += bodyLength;
   }
-  if (padding > 0) {
-    buf.fill(0, off, off + padding);
-    off += padding;
-  }
+  for (let end = off + padding; off < end; off++) buf[off] = 0;
   writeHeader(buf, off, RecordType.STDOUT, requestId, 0, 0);
   writeEndRequest(buf, off + FCGI_HEADER_LEN, requestId, appStatus, ProtocolStatus.REQUEST_COMPLETE);
   return buf;

@@ -357,7 +357,7 @@ export class FastCgiConnection implements SessionHandler {
    */
   #peerEnded(): void {
     const reason = "the web server closed the connection";
-    for (const request of [...this.#requests.values()]) {
+    if (this.#requests.size > 0) for (const request of [...this.#requests.values()]) {
       if (request.started && request.body.ended) {
         request.abort.abort(new Error(reason));
         continue;
@@ -370,6 +370,7 @@ export class FastCgiConnection implements SessionHandler {
   }
 
   #abortAll(reason: string): void {
+    if (this.#requests.size === 0) return;
     for (const request of [...this.#requests.values()]) {
       this.#abandon(request, reason);
       this.#forget(request);

@@ -81,8 +81,8 @@ export const serveFastCgi: StartServer<FastCgiServerOptions> = async (app: App, 
         return undefined;
       }
     }
-    const peer = socket.remoteAddress ?? "unix socket peer";
     const connection: FastCgiConnection = new FastCgiConnection(socket, new FastCgiHost(app, settings, log, envs, base, deadlines, (requestId) => {
+      const peer = socket.remoteAddress ?? "unix socket peer";
       const reason = `request ${requestId} did not finish its PARAMS within paramsTimeoutMs (${settings.paramsTimeoutMs} ms)`;
       log.write(`tsgi fastcgi: ${peer}: ${reason}; closing the connection`);
       connection.destroy(reason);
