@@ -1,8 +1,10 @@
 // A single `tsgi serve` process and real signals: a second SIGTERM stops at once, a stop that hangs
 // is given up on, SIGHUP is logged and ignored. Every wait is bounded; traffic only to 127.0.0.1.
+import { existsSync, readFileSync } from "node:fs";
 import { request } from "node:http";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { freePort } from "../support/daemon.js";
+import { freePort, tempDir } from "../support/daemon.js";
 import { startCli, type CliProcess } from "./run-cli.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -92,4 +94,24 @@ describe("tsgi serve lifecycle (one process, real signals)", () => {
       expect(cli.stderr()).toMatch(/shutdown hook started/);
     }, 20_000);
   }
+  it("a pool given SIGTERM while its workers boot stops cleanly: exit 0, not a boot failure", async () => {
+    const dir = tempDir("tsgi-boot-stop-");
+    const hooks = join(dir.path, "hooks.log");
+    try {
+      const port = await freePort();
+      const cli = startCli(["serve", "test/server/pool/fixtures/app.ts", "--server", "fastcgi", "--workers", "2", "--bind", `127.0.0.1:${port}`, "--control-socket", join(dir.path, "c.sock")],
+        { FIXTURE_HOOK_LOG: hooks, FIXTURE_BOOT_HOLD_MS: "4000" });
+      const deadline = Date.now() + 15_000;
+      while (!(existsSync(hooks) && readFileSync(hooks, "utf8").includes("booting")) && cli.child.exitCode === null && Date.now() < deadline) await sleep(25);
+      expect(readFileSync(hooks, "utf8"), cli.stderr()).toMatch(/^booting \d+/m);
+      const started = Date.now();
+      cli.child.kill("SIGTERM");
+      expect(await exitWithin(cli, 8000), cli.stderr()).toBe(0);
+      expect(Date.now() - started).toBeLessThan(8000);
+      expect(cli.stderr()).not.toMatch(/PoolBootError|failed to boot|code 3|SIGTERM again: stopping now/);
+      expect(cli.stderr()).toMatch(/SIGTERM: stopping/);
+    } finally {
+      dir.remove();
+    }
+  }, 30_000);
 });

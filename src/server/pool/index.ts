@@ -156,8 +156,10 @@ export async function servePool(options: PoolOptions): Promise<PoolHandle> {
 
   await ready;
   if (master.phase === "stopped") {
+    // Stopped before every first worker was ready: a boot-failure storm rejects; a stop that was asked
+    // for (SIGTERM while booting) is a normal end, and the returned pool is already stopped.
     const stop = await result;
-    throw new PoolBootError(stop.reason);
+    if (stop.code !== 0) throw new PoolBootError(stop.reason);
   }
   const stopped = result.then(() => undefined);
   let closing: Promise<void> | undefined;

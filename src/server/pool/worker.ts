@@ -98,6 +98,8 @@ async function main(config: WorkerConfig): Promise<void> {
       case "sigterm":
         // Like tsgi serve: the first drains, the second cuts the grace short, and a stop still hanging after that is given up on.
         if (stopping === undefined) { void stop(Number(config.serverOptions.graceMs ?? 30_000)); return; }
+        // Still booting: the stop under way has nothing to wait for (the master signals a booting worker besides telling it).
+        if (server === undefined) return;
         log.write(`${label}: SIGTERM again: stopping now`);
         server?.close({ graceMs: 0 }).catch(() => undefined);
         setTimeout(() => { log.write(`${label}: still not stopped ${FORCE_MS} ms after the second SIGTERM; exiting`); exit(1); }, FORCE_MS).unref();
