@@ -1,6 +1,6 @@
 // The pool behind real nginx: `--server fastcgi` and `--server scgi` workers sharing one socket, the
 // shared interop cases through nginx, and a reload under load through nginx with no failed request.
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -65,7 +65,8 @@ for (const kind of ["fastcgi", "scgi"] as const) {
         done = true;
       }
       const result = await load;
-      expect(result.failed, result.errors.join("\n")).toBe(0);
+      const errorLog = join(dir.path, "nginx-error.log");
+      expect(result.failed, `${result.errors.join("\n")}\nnginx: ${existsSync(errorLog) ? readFileSync(errorLog, "utf8") : "(no error log)"}\npool: ${pool.output()}`).toBe(0);
       const after = readyPids(await pool.status());
       expect(after.some((pid) => before.includes(pid))).toBe(false);
       expect([...result.pids].filter((pid) => before.includes(Number(pid)))).toHaveLength(2);
