@@ -99,7 +99,8 @@ export const LINGER_MS = 5000;
 
 /**
  * Closes our side of a connection after what was written (FIN, no reset), keeps reading (and discarding)
- * until the peer closes too, and drops it after `lingerMs` if the peer never does.
+ * until the peer closes too, and drops it after `lingerMs` if the peer never does. When the peer has closed
+ * its side already, only our FIN is left to send and the socket closes after it, with no timer.
  *
  * @example
  * ```ts
@@ -108,7 +109,6 @@ export const LINGER_MS = 5000;
  */
 export function lingerClose(socket: Socket, lingerMs = LINGER_MS): void {
   socket.end();
-  // The peer closed its side already: nothing more can arrive, and the socket closes once our FIN is out.
   if (socket.readableEnded) return;
   socket.resume();
   const linger = setTimeout(() => socket.destroy(), lingerMs);

@@ -94,6 +94,7 @@ describe("tsgi serve lifecycle (one process, real signals)", () => {
       expect(cli.stderr()).toMatch(/shutdown hook started/);
     }, 20_000);
   }
+
   it("a pool given SIGTERM while its workers boot stops cleanly: exit 0, not a boot failure", async () => {
     const dir = tempDir("tsgi-boot-stop-");
     const hooks = join(dir.path, "hooks.log");

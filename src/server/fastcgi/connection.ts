@@ -357,7 +357,7 @@ export class FastCgiConnection implements SessionHandler {
    */
   #peerEnded(): void {
     const reason = "the web server closed the connection";
-    if (this.#requests.size > 0) for (const request of [...this.#requests.values()]) {
+    for (const request of [...this.#requests.values()]) {
       if (request.started && request.body.ended) {
         request.abort.abort(new Error(reason));
         continue;

@@ -70,7 +70,9 @@ async function clearStaleSocket(target: ListenTarget): Promise<void> {
 /**
  * Starts the master: forks `workers` workers that each load `spec`, await its startup hook and share
  * one listening socket. Resolves once every first worker is ready; rejects with a {@link PoolBootError}
- * naming the app's error when workers keep failing to boot (nothing is left running then).
+ * naming the app's error when workers keep failing to boot (nothing is left running then). A stop asked
+ * for before the first workers are ready (SIGTERM during start-up) resolves with a pool already stopped,
+ * its `result` code 0.
  *
  * @example
  * ```ts

@@ -101,7 +101,7 @@ async function main(config: WorkerConfig): Promise<void> {
         // Still booting: the stop under way has nothing to wait for (the master signals a booting worker besides telling it).
         if (server === undefined) return;
         log.write(`${label}: SIGTERM again: stopping now`);
-        server?.close({ graceMs: 0 }).catch(() => undefined);
+        server.close({ graceMs: 0 }).catch(() => undefined);
         setTimeout(() => { log.write(`${label}: still not stopped ${FORCE_MS} ms after the second SIGTERM; exiting`); exit(1); }, FORCE_MS).unref();
         return;
       case "status": statusWaiters.get(event.requestId)?.(event.status); statusWaiters.delete(event.requestId); return;
